@@ -1,0 +1,299 @@
+"""The `ot-assistant` command line: a thin layer over the library.
+
+Errors a user can cause arrive here as `AssistantError` and leave as one sentence on
+stderr with exit status 2; nothing below this module prints or exits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from . import __version__
+from .clock import SystemClock
+from .conductor import Conductor
+from .errors import AssistantError, UnknownChild
+from .export import export_csv, export_json
+from .intents import intents_file, load_intents
+from .listeners import KeyboardListener, ScriptListener
+from .matcher import IntentMatcher
+from .paths import data_home
+from .playbook import Playbook, find_playbook, load_playbook, playbook_files, validate_file
+from .progress import child_progress, progress_json, progress_text
+from .seams import Listener, Speaker
+from .store import TinyStore
+
+log = logging.getLogger(__name__)
+
+EXIT_USER_ERROR = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, stream=sys.stderr)
+    try:
+        status: int = args.handler(args)
+        return status
+    except AssistantError as exc:
+        print(f"ot-assistant: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ot-assistant",
+        description="An offline, hands-free voice coach for parent-led occupational therapy.",
+    )
+    parser.add_argument("--version", action="version", version=f"ot-assistant {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="a guided session of a routine")
+    run.add_argument("playbook", help="playbook id (see `playbooks list`) or a .yaml file")
+    run.add_argument("--child", required=True, help="the child's name")
+    run.add_argument(
+        "--input",
+        default="mic",
+        help="mic (default), keyboard, or a SCRIPT.txt file of one utterance a line",
+    )
+    run.add_argument(
+        "--voice",
+        default="speakers",
+        help="speakers (default), console, or a folder to write numbered WAV files into",
+    )
+    run.add_argument("--lang", default="en", help="language of the intents (default en)")
+    run.set_defaults(handler=_run)
+
+    progress = sub.add_parser("progress", help="chain state and recent sessions of a child")
+    progress.add_argument("--child", required=True)
+    progress.add_argument("--playbook", help="only this playbook id")
+    progress.add_argument("--json", action="store_true", help="print JSON")
+    progress.set_defaults(handler=_progress)
+
+    export = sub.add_parser("export", help="every logged outcome and session, to stdout")
+    export.add_argument("--child", required=True)
+    export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.set_defaults(handler=_export)
+
+    parse = sub.add_parser("parse", help="what the assistant understands from a sentence")
+    parse.add_argument("text", nargs="*", help="sentences (default: one per stdin line)")
+    parse.add_argument("--json", action="store_true", help="one JSON object per line")
+    parse.add_argument("--lang", default="en")
+    parse.set_defaults(handler=_parse)
+
+    books = sub.add_parser("playbooks", help="list, show or validate playbooks")
+    books_sub = books.add_subparsers(dest="action", required=True, metavar="ACTION")
+    books_sub.add_parser("list", help="shipped and user playbooks").set_defaults(handler=_list)
+    show = books_sub.add_parser("show", help="one playbook's steps")
+    show.add_argument("id", help="playbook id or .yaml file")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=_show)
+    validate = books_sub.add_parser("validate", help="check playbook files, listing every problem")
+    validate.add_argument("files", nargs="*", type=Path, help="files (default: all playbooks)")
+    validate.set_defaults(handler=_validate)
+    return parser
+
+
+# -- run ------------------------------------------------------------------------------------
+
+
+def _run(args: argparse.Namespace) -> int:
+    home = data_home()
+    playbook = find_playbook(args.playbook, home)
+    matcher = IntentMatcher(load_intents(intents_file(args.lang)))
+    store = TinyStore(home)
+    listener = _listener(args.input)
+    speaker = _speaker(args.voice)
+    try:
+        Conductor(playbook, matcher, store, listener, speaker, SystemClock()).run(args.child)
+    finally:
+        listener.close()
+        speaker.close()
+    return 0
+
+
+def _listener(choice: str) -> Listener:
+    if choice == "keyboard":
+        return KeyboardListener()
+    if choice == "mic":
+        _notice(
+            "Speech recognition is not set up on this machine yet, so type what you would "
+            "say, one line at a time (Ctrl-D to stop)."
+        )
+        return KeyboardListener()
+    path = Path(choice)
+    if path.suffix.lower() == ".wav":
+        raise AssistantError(
+            f"Reading speech from {path} needs speech recognition, which is not set up yet; "
+            "use --input keyboard or a .txt script."
+        )
+    return ScriptListener(path)
+
+
+def _speaker(choice: str) -> Speaker:
+    from .speakers import AloudSpeaker, ConsoleSpeaker, WavSpeaker
+
+    if choice == "console":
+        return ConsoleSpeaker()
+    if choice == "speakers":
+        return AloudSpeaker()
+    return WavSpeaker(Path(choice))
+
+
+def _notice(text: str) -> None:
+    print(f"ot-assistant: {text}", file=sys.stderr)
+
+
+# -- progress and export --------------------------------------------------------------------
+
+
+def _known_child(store: TinyStore, name: str) -> str:
+    child = store.find_child(name)
+    if child is None:
+        known = ", ".join(store.children()) or "none yet"
+        raise UnknownChild(
+            f"There is no child called {name!r} in the log (known: {known}); "
+            "a child is added by their first `ot-assistant run`."
+        )
+    return child
+
+
+def _progress(args: argparse.Namespace) -> int:
+    store = TinyStore(data_home())
+    child = _known_child(store, args.child)
+    progress = child_progress(store, child, args.playbook)
+    if args.json:
+        print(json.dumps(progress_json(child, progress), ensure_ascii=False))
+    else:
+        print(progress_text(child, progress))
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    store = TinyStore(data_home())
+    child = _known_child(store, args.child)
+    text = export_csv(store, child) if args.format == "csv" else export_json(store, child)
+    sys.stdout.write(text)
+    return 0
+
+
+# -- parse ----------------------------------------------------------------------------------
+
+
+def _parse(args: argparse.Namespace) -> int:
+    matcher = IntentMatcher(load_intents(intents_file(args.lang)))
+    for text in _texts(args.text, sys.stdin):
+        reading = matcher.read(text)
+        intent = reading.intent
+        if args.json:
+            row = {
+                "text": text,
+                "intent": intent.name if intent else None,
+                "slots": dict(intent.slots) if intent else {},
+                "score": round(reading.score, 3),
+            }
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+        else:
+            name = intent.name if intent else "(no intent)"
+            print(f"{name}\t{reading.score:.2f}\t{text}", flush=True)
+    return 0
+
+
+def _texts(given: Sequence[str], stdin: TextIO) -> Iterator[str]:
+    if given:
+        yield from given
+        return
+    interactive = stdin.isatty()
+    while True:
+        if interactive:
+            sys.stderr.write("> ")
+            sys.stderr.flush()
+        line = stdin.readline()
+        if not line:
+            return
+        if line.strip():
+            yield line.rstrip("\n")
+
+
+# -- playbooks ------------------------------------------------------------------------------
+
+
+def _list(args: argparse.Namespace) -> int:
+    home = data_home()
+    for path in playbook_files(home):
+        try:
+            book = load_playbook(path)
+        except AssistantError:
+            print(f"{path.stem:<18} (invalid: run `ot-assistant playbooks validate {path}`)")
+            continue
+        where = "user" if home in path.parents else "shipped"
+        print(
+            f"{book.id:<18} {len(book.steps):>2} steps  {book.routine:<12} {where:<7} {book.title}"
+        )
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    book = find_playbook(args.id, data_home())
+    if args.json:
+        print(json.dumps(_playbook_json(book), ensure_ascii=False))
+        return 0
+    print(f"{book.title} ({book.id}), {book.routine}, ages {book.min_age} to {book.max_age}")
+    if book.about:
+        print(book.about)
+    print("Materials: " + ", ".join(book.materials))
+    for i, step in enumerate(book.steps, 1):
+        print(f"{i:>2}. {step.prompt}")
+        print(f"    cue: {step.cue}")
+        print(f"    if not yet: {step.support}")
+    return 0
+
+
+def _playbook_json(book: Playbook) -> dict[str, object]:
+    return {
+        "id": book.id,
+        "title": book.title,
+        "routine": book.routine,
+        "ages": {"min": book.min_age, "max": book.max_age},
+        "materials": list(book.materials),
+        "about": book.about,
+        "chaining": {
+            "mastery_sessions": book.rules.mastery_sessions,
+            "stepback_consecutive": book.rules.stepback_consecutive,
+            "stepback_failures": book.rules.stepback_failures,
+            "stepback_window": book.rules.stepback_window,
+        },
+        "steps": [
+            {"prompt": s.prompt, "cue": s.cue, "support": s.support, "comments": list(s.comments)}
+            for s in book.steps
+        ],
+    }
+
+
+def _validate(args: argparse.Namespace) -> int:
+    files = args.files or playbook_files(data_home())
+    bad = 0
+    for path in files:
+        problems = validate_file(path)
+        if problems:
+            bad += 1
+            for problem in problems:
+                print(problem)
+        else:
+            print(f"{path}: valid")
+    if bad:
+        print(
+            f"ot-assistant: {bad} of {len(files)} playbook file(s) have problems.", file=sys.stderr
+        )
+        return EXIT_USER_ERROR
+    return 0

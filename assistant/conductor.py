@@ -1,0 +1,112 @@
+"""The session loop: wires Listener, Speaker, Store and Clock around the pure session engine.
+
+It owns no rules: it feeds events to `SessionEngine.step` and carries out the effects, in
+order, each log write going to the store at once so a crash keeps every earlier outcome.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from dataclasses import dataclass
+
+from .chaining import ChainState
+from .matcher import IntentMatcher
+from .playbook import Playbook
+from .records import ChainEvent, SessionRecord
+from .seams import Clock, Listener, Speaker, Store
+from .session import (
+    Began,
+    Effect,
+    Event,
+    Finish,
+    InputEnded,
+    LogOutcome,
+    LogSpeech,
+    Say,
+    SessionEngine,
+    StartSession,
+    Utterance,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionResult:
+    """What a finished session left behind."""
+
+    session: SessionRecord
+    chain: ChainState
+    events: tuple[ChainEvent, ...]
+
+
+def new_session_id(at: float) -> str:
+    """Sortable by start time, unique across processes."""
+    return time.strftime("%Y%m%dT%H%M%S", time.gmtime(at)) + "-" + secrets.token_hex(3)
+
+
+class Conductor:
+    """Runs one guided session."""
+
+    def __init__(
+        self,
+        playbook: Playbook,
+        matcher: IntentMatcher,
+        store: Store,
+        listener: Listener,
+        speaker: Speaker,
+        clock: Clock,
+    ) -> None:
+        self.engine = SessionEngine(playbook, matcher)
+        self.playbook = playbook
+        self.store = store
+        self.listener = listener
+        self.speaker = speaker
+        self.clock = clock
+
+    def run(self, child: str) -> SessionResult:
+        """Run a session for `child` (registered if new) to its end; Ctrl-C stops it cleanly."""
+        child = self.store.add_child(child)
+        steps = len(self.playbook.steps)
+        saved = self.store.load_chain(child, self.playbook.id)
+        chain = saved.fitted(steps) if saved is not None else ChainState.start(steps)
+        at = self.clock.now()
+        state = self.engine.new_state(new_session_id(at), child, chain, at)
+        finish: Finish | None = None
+        event: Event = Began(at)
+        while True:
+            try:
+                state, effects = self.engine.step(state, event)
+                finish = self._apply(effects) or finish
+                if state.ended:
+                    break
+                heard = self.listener.listen()
+                now = self.clock.now()
+                event = InputEnded(now) if heard is None else Utterance(heard.text, now)
+            except KeyboardInterrupt:
+                if state.ended:
+                    break
+                event = InputEnded(self.clock.now())
+        assert finish is not None
+        return SessionResult(finish.session, finish.chain, finish.events)
+
+    def _apply(self, effects: list[Effect]) -> Finish | None:
+        finish = None
+        for effect in effects:
+            if isinstance(effect, Say):
+                self.speaker.say(effect.text)
+            elif isinstance(effect, StartSession):
+                self.store.start_session(effect.session)
+            elif isinstance(effect, LogOutcome):
+                self.store.log_outcome(effect.outcome)
+            elif isinstance(effect, LogSpeech):
+                self.store.log_speech(effect.speech)
+            elif isinstance(effect, Finish):
+                self.store.finish_session(effect.session)
+                self.store.save_chain(
+                    effect.session.child, effect.session.playbook, effect.chain, effect.events
+                )
+                finish = effect
+        return finish

@@ -1,0 +1,349 @@
+"""The guided session as a pure state machine: `step(state, event) -> (state, effects)`.
+
+It follows DESIGN.md's session flow. It reads no clock, file or device: times come in
+with the events, and everything it wants done (speak, log, finish) goes out as effects
+that the conductor carries out in order. The rules it applies live elsewhere (chaining,
+matcher); the words it says live in `wording`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from . import wording
+from .chaining import ChainState, decide
+from .matcher import IntentMatcher, Reading
+from .playbook import Playbook
+from .records import (
+    Actor,
+    ChainEvent,
+    Outcome,
+    OutcomeRecord,
+    SessionRecord,
+    SessionStatus,
+    SpeechRecord,
+)
+
+log = logging.getLogger(__name__)
+
+
+class Phase(StrEnum):
+    """What the session is listening for."""
+
+    PARENT_STEP = "parent_step"
+    """A parent step: waiting for next or done."""
+    CHILD_STEP = "child_step"
+    """A child step: waiting for done or not yet."""
+    SUPPORT = "support"
+    """After "not yet": the hint was given; waiting for next or done to move on."""
+    ENDED = "ended"
+
+
+# Intents that never consume a step, accepted whenever the session listens.
+_ANYTIME = frozenset(
+    {"repeat", "previous", "skip", "pause", "stop", "help"}
+    | {"timer_start", "timer_status", "timer_cancel"}
+)
+ALLOWED: Mapping[Phase, frozenset[str]] = {
+    Phase.PARENT_STEP: _ANYTIME | {"next", "done"},
+    # "next" is accepted here only to ask what happened: it says nothing about the child.
+    Phase.CHILD_STEP: _ANYTIME | {"done", "not_yet", "next"},
+    Phase.SUPPORT: _ANYTIME | {"next", "done"},
+    Phase.ENDED: frozenset(),
+}
+# While paused only these make sense; "next" resumes too, as a parent would expect.
+ALLOWED_PAUSED = frozenset({"resume", "next", "stop", "help", "repeat"})
+# Outcome words the session asks about when it heard them only half-clearly.
+_ASK_ABOUT = frozenset({"done", "not_yet", "next"})
+
+
+@dataclass(frozen=True, slots=True)
+class SessionState:
+    """Everything the session knows between two events."""
+
+    session: SessionRecord
+    """The session row as it will be stored."""
+    chain: ChainState
+    """The chain state at the start of the session."""
+    index: int = 0
+    """0-based index of the current step."""
+    phase: Phase = Phase.PARENT_STEP
+    asked_at: float = 0.0
+    """When the current step was asked, seconds since the epoch."""
+    paused: bool = False
+    outcomes: Mapping[int, Outcome] = field(default_factory=dict)
+    """1-based step -> latest outcome logged this session."""
+    prompted_parent: bool = False
+    """Whether the "say next" instruction was already given this session."""
+    prompted_child: bool = False
+    """Whether the "say done or not yet" instruction was already given this session."""
+
+    @property
+    def ended(self) -> bool:
+        return self.phase is Phase.ENDED
+
+    @property
+    def step_number(self) -> int:
+        """1-based number of the current step."""
+        return self.index + 1
+
+
+@dataclass(frozen=True, slots=True)
+class Began:
+    """The session starts."""
+
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class Utterance:
+    """The parent said something while the session listened."""
+
+    text: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class InputEnded:
+    """The input has no more utterances (end of a script, Ctrl-D, Ctrl-C): acts as stop."""
+
+    at: float
+
+
+Event = Began | Utterance | InputEnded
+
+
+@dataclass(frozen=True, slots=True)
+class Say:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class StartSession:
+    session: SessionRecord
+
+
+@dataclass(frozen=True, slots=True)
+class LogOutcome:
+    outcome: OutcomeRecord
+
+
+@dataclass(frozen=True, slots=True)
+class LogSpeech:
+    speech: SpeechRecord
+
+
+@dataclass(frozen=True, slots=True)
+class Finish:
+    """Store the final session row, the new chain state and any chain event."""
+
+    session: SessionRecord
+    chain: ChainState
+    events: tuple[ChainEvent, ...]
+
+
+Effect = Say | StartSession | LogOutcome | LogSpeech | Finish
+Result = tuple[SessionState, list[Effect]]
+
+
+class SessionEngine:
+    """The session flow for one playbook, child and language."""
+
+    def __init__(self, playbook: Playbook, matcher: IntentMatcher) -> None:
+        self.playbook = playbook
+        self.matcher = matcher
+
+    def new_state(self, session_id: str, child: str, chain: ChainState, at: float) -> SessionState:
+        """The state before `Began`; `chain` must fit the playbook's step count."""
+        record = SessionRecord(
+            session_id=session_id,
+            child=child,
+            playbook=self.playbook.id,
+            steps_total=len(self.playbook.steps),
+            child_from_step=chain.child_from_step,
+            started_at=at,
+        )
+        return SessionState(session=record, chain=chain, asked_at=at)
+
+    def step(self, state: SessionState, event: Event) -> Result:
+        """The next state and what to do, for one event."""
+        if state.ended:
+            return state, []
+        if isinstance(event, Began):
+            effects: list[Effect] = [
+                StartSession(state.session),
+                Say(wording.greeting(self.playbook, state.session.child, state.chain)),
+            ]
+            return self._ask(state, 0, event.at, effects)
+        if isinstance(event, InputEnded):
+            return self._end(state, SessionStatus.STOPPED, event.at)
+        return self._heard(state, event)
+
+    def reading(self, state: SessionState, text: str) -> Reading:
+        """How `text` reads in `state` (only the intents that make sense now count)."""
+        allowed = ALLOWED_PAUSED if state.paused else ALLOWED[state.phase]
+        return self.matcher.read(text, allowed)
+
+    # -- utterances -------------------------------------------------------------------------
+
+    def _heard(self, state: SessionState, event: Utterance) -> Result:
+        reading = self.reading(state, event.text)
+        intent = reading.intent
+        child = state.session.child
+        if intent is None:
+            effects: list[Effect] = [self._speech(state, event)]
+            if (
+                reading.unsure is not None
+                and reading.unsure.name in _ASK_ABOUT
+                and state.phase is Phase.CHILD_STEP
+                and not state.paused
+            ):
+                effects.append(Say(wording.ask_outcome(child)))
+            return state, effects
+        name, at = intent.name, event.at
+        if name == "stop":
+            return self._end(state, SessionStatus.STOPPED, at)
+        if name == "help":
+            return state, [Say(wording.help_text(state.phase.value, state.paused))]
+        if state.paused:
+            if name in ("resume", "next"):
+                return self._ask(
+                    replace(state, paused=False), state.index, at, [Say(wording.RESUMED)]
+                )
+            return state, [Say(self._current_prompt(state))]  # "repeat" while paused
+        if name == "pause":
+            return replace(state, paused=True), [Say(wording.PAUSED)]
+        if name == "repeat":
+            return state, [Say(self._current_prompt(state))]
+        if name == "previous":
+            if state.index == 0:
+                return state, [Say(wording.FIRST_STEP)]
+            return self._ask(state, state.index - 1, at, [])
+        if name.startswith("timer_"):
+            return state, [Say(wording.NO_TIMERS)]
+        if name == "skip":
+            if state.phase is Phase.SUPPORT:  # already logged as "not yet": keep that
+                return self._advance(state, at, [])
+            logged, effects = self._log(state, Outcome.SKIPPED, at)
+            return self._advance(logged, at, effects)
+        return self._answer(state, name, at)
+
+    def _answer(self, state: SessionState, name: str, at: float) -> Result:
+        """done / not_yet / next, as the current phase reads them."""
+        child = state.session.child
+        if state.phase is Phase.PARENT_STEP:  # next or done
+            logged, effects = self._log(state, Outcome.DONE, at)
+            return self._advance(logged, at, effects)
+        if state.phase is Phase.SUPPORT:  # next or done: the outcome stays "not yet"
+            return self._advance(state, at, [])
+        if name == "done":
+            logged, effects = self._log(state, Outcome.DONE, at)
+            effects.append(Say(wording.child_did_it(child)))
+            return self._advance(logged, at, effects)
+        if name == "not_yet":
+            logged, effects = self._log(state, Outcome.NOT_YET, at, helped=True)
+            step = self.playbook.steps[state.index]
+            effects.append(Say(wording.support(step, child)))
+            return replace(logged, phase=Phase.SUPPORT), effects
+        return state, [Say(wording.ask_outcome(child))]  # "next" at a child step
+
+    # -- moving through the steps -----------------------------------------------------------
+
+    def _is_child_step(self, state: SessionState, index: int) -> bool:
+        return index + 1 >= state.chain.child_from_step
+
+    def _ask(self, state: SessionState, index: int, at: float, effects: list[Effect]) -> Result:
+        child_step = self._is_child_step(state, index)
+        phase = Phase.CHILD_STEP if child_step else Phase.PARENT_STEP
+        first_time = not (state.prompted_child if child_step else state.prompted_parent)
+        state = replace(
+            state,
+            index=index,
+            phase=phase,
+            asked_at=at,
+            prompted_child=state.prompted_child or child_step,
+            prompted_parent=state.prompted_parent or not child_step,
+        )
+        effects.append(Say(self._step_prompt(state, first_time)))
+        return state, effects
+
+    def _advance(self, state: SessionState, at: float, effects: list[Effect]) -> Result:
+        if state.index + 1 >= len(self.playbook.steps):
+            return self._end(state, SessionStatus.COMPLETE, at, effects)
+        return self._ask(state, state.index + 1, at, effects)
+
+    def _step_prompt(self, state: SessionState, first_time: bool) -> str:
+        step = self.playbook.steps[state.index]
+        total = len(self.playbook.steps)
+        child = state.session.child
+        if state.phase is Phase.CHILD_STEP:
+            return wording.child_step(step, state.step_number, total, child, first_time)
+        return wording.parent_step(step, state.step_number, total, first_time)
+
+    def _current_prompt(self, state: SessionState) -> str:
+        if state.phase is Phase.SUPPORT:
+            return wording.support(self.playbook.steps[state.index], state.session.child)
+        return self._step_prompt(state, first_time=False)
+
+    # -- logging and the end ----------------------------------------------------------------
+
+    def _log(
+        self, state: SessionState, outcome: Outcome, at: float, helped: bool = False
+    ) -> tuple[SessionState, list[Effect]]:
+        child_step = self._is_child_step(state, state.index)
+        record = OutcomeRecord(
+            session_id=state.session.session_id,
+            child=state.session.child,
+            playbook=self.playbook.id,
+            step=state.step_number,
+            actor=Actor.CHILD if child_step else Actor.PARENT,
+            outcome=outcome,
+            asked_at=state.asked_at,
+            answered_at=at,
+            helped=helped,
+        )
+        outcomes = {**state.outcomes, state.step_number: outcome}
+        return replace(state, outcomes=outcomes), [LogOutcome(record)]
+
+    def _speech(self, state: SessionState, event: Utterance) -> LogSpeech:
+        return LogSpeech(SpeechRecord(state.session.session_id, event.text, event.at))
+
+    def _end(
+        self,
+        state: SessionState,
+        status: SessionStatus,
+        at: float,
+        effects: list[Effect] | None = None,
+    ) -> Result:
+        effects = effects if effects is not None else []
+        chain = state.chain
+        child_outcomes = {
+            step: outcome
+            for step, outcome in state.outcomes.items()
+            if step >= chain.child_from_step
+        }
+        decision = decide(
+            chain, child_outcomes, status is SessionStatus.COMPLETE, self.playbook.rules
+        )
+        session = replace(state.session, status=status, ended_at=at)
+        events: tuple[ChainEvent, ...] = ()
+        if decision.change is not None:
+            events = (
+                ChainEvent(
+                    child=session.child,
+                    playbook=self.playbook.id,
+                    kind=decision.change,
+                    at=at,
+                    child_from_step=decision.state.child_from_step,
+                    session_id=session.session_id,
+                ),
+            )
+        effects.append(Finish(session, decision.state, events))
+        summary = wording.summary(
+            self.playbook, session, chain, child_outcomes, decision.state, decision.change
+        )
+        effects.append(Say(summary))
+        return replace(state, session=session, phase=Phase.ENDED), effects

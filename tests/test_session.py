@@ -1,0 +1,246 @@
+"""The pure session engine: DESIGN.md's session flow, driven event by event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from assistant.chaining import ChainState
+from assistant.intents import intents_file, load_intents
+from assistant.matcher import IntentMatcher
+from assistant.playbook import Playbook, find_playbook
+from assistant.records import Actor, EventKind, Outcome, SessionStatus
+from assistant.session import (
+    Began,
+    Effect,
+    Finish,
+    InputEnded,
+    LogOutcome,
+    LogSpeech,
+    Say,
+    SessionEngine,
+    SessionState,
+    StartSession,
+    Utterance,
+)
+from assistant.wording import clause
+
+T0 = 1_790_000_000.0
+
+
+@pytest.fixture(scope="module")
+def matcher() -> IntentMatcher:
+    return IntentMatcher(load_intents(intents_file("en")))
+
+
+@pytest.fixture(scope="module")
+def toothbrushing(tmp_path_factory: pytest.TempPathFactory) -> Playbook:
+    return find_playbook("toothbrushing", tmp_path_factory.mktemp("home"))
+
+
+@dataclass
+class Drive:
+    """Feeds a session engine and keeps every effect."""
+
+    engine: SessionEngine
+    state: SessionState
+    effects: list[Effect] = field(default_factory=list)
+    clock: float = T0
+
+    def begin(self) -> None:
+        self._feed(Began(self.clock))
+
+    def say(self, *lines: str) -> None:
+        for line in lines:
+            self.clock += 5
+            self._feed(Utterance(line, self.clock))
+
+    def end_input(self) -> None:
+        self.clock += 5
+        self._feed(InputEnded(self.clock))
+
+    def _feed(self, event: Began | Utterance | InputEnded) -> None:
+        self.state, effects = self.engine.step(self.state, event)
+        self.effects.extend(effects)
+
+    @property
+    def spoken(self) -> list[str]:
+        return [e.text for e in self.effects if isinstance(e, Say)]
+
+    @property
+    def logged(self) -> list[tuple[int, Actor, Outcome]]:
+        return [
+            (e.outcome.step, e.outcome.actor, e.outcome.outcome)
+            for e in self.effects
+            if isinstance(e, LogOutcome)
+        ]
+
+    @property
+    def finish(self) -> Finish:
+        finishes = [e for e in self.effects if isinstance(e, Finish)]
+        assert len(finishes) == 1
+        return finishes[0]
+
+
+def drive(matcher: IntentMatcher, book: Playbook, chain: ChainState | None = None) -> Drive:
+    engine = SessionEngine(book, matcher)
+    chain = chain or ChainState.start(len(book.steps))
+    d = Drive(engine, engine.new_state("s1", "Sam", chain, T0))
+    d.begin()
+    return d
+
+
+def test_greeting_names_the_childs_steps_and_does_not_listen_yet(
+    matcher: IntentMatcher, toothbrushing: Playbook
+) -> None:
+    d = drive(matcher, toothbrushing)
+    assert isinstance(d.effects[0], StartSession)
+    greeting = d.spoken[0]
+    assert "Sam" in greeting and "last one" in greeting
+    assert d.spoken[1].startswith("Step 1 of 9:")
+    assert "yours" in d.spoken[1]
+    assert d.logged == []
+
+
+def test_a_whole_session_logs_parent_steps_and_the_childs_step(
+    matcher: IntentMatcher, toothbrushing: Playbook
+) -> None:
+    d = drive(matcher, toothbrushing)
+    d.say(*["next"] * 8)
+    assert "Sam's turn" in d.spoken[-1]
+    d.say("done")
+    assert d.state.ended
+    assert d.logged == [(i, Actor.PARENT, Outcome.DONE) for i in range(1, 9)] + [
+        (9, Actor.CHILD, Outcome.DONE)
+    ]
+    finish = d.finish
+    assert finish.session.status is SessionStatus.COMPLETE
+    assert finish.chain.streak == 1
+    assert "Sam did their step on their own" in d.spoken[-1]
+
+
+def test_not_yet_offers_the_hint_and_waits_for_next_keeping_not_yet(
+    matcher: IntentMatcher, toothbrushing: Playbook
+) -> None:
+    d = drive(matcher, toothbrushing, ChainState(9, 8))
+    d.say(*["next"] * 7, "not yet")
+    assert d.spoken[-1].startswith("That's okay.")
+    assert toothbrushing.steps[7].support.replace("{child}", "Sam") in d.spoken[-1]
+    d.say("what a mess")  # chatter while helping: kept as speech, nothing logged
+    assert isinstance(d.effects[-1], LogSpeech)
+    d.say("done")  # moves on; the outcome stays "not yet"
+    d.say("done")
+    assert d.logged[-2:] == [(8, Actor.CHILD, Outcome.NOT_YET), (9, Actor.CHILD, Outcome.DONE)]
+    helped = [e.outcome.helped for e in d.effects if isinstance(e, LogOutcome)]
+    assert helped[-2:] == [True, False]
+    assert d.finish.chain.streak == 0
+
+
+def test_talk_to_the_child_is_never_an_outcome(
+    matcher: IntentMatcher, toothbrushing: Playbook
+) -> None:
+    d = drive(matcher, toothbrushing)
+    d.say(*["next"] * 8)
+    before = len(d.logged)
+    d.say("are you done", "good job you're done with the top teeth", "is it done yet")
+    assert len(d.logged) == before
+    assert not d.state.ended
+    speech = [e.speech.text for e in d.effects if isinstance(e, LogSpeech)]
+    assert speech == ["are you done", "good job you're done with the top teeth", "is it done yet"]
+
+
+def test_next_at_a_child_step_asks_instead_of_guessing(
+    matcher: IntentMatcher, toothbrushing: Playbook
+) -> None:
+    d = drive(matcher, toothbrushing)
+    d.say(*["next"] * 8)
+    d.say("next")
+    assert d.spoken[-1] == "Did Sam do it on their own? Say done or not yet."
+    assert len(d.logged) == 8
+
+
+def test_a_half_heard_outcome_word_asks(matcher: IntentMatcher, toothbrushing: Playbook) -> None:
+    d = drive(matcher, toothbrushing)
+    d.say(*["next"] * 8)
+    reading = d.engine.reading(d.state, "dune")
+    assert reading.intent is None and reading.unsure is not None
+    d.say("dune")
+    assert d.spoken[-1].startswith("Did Sam do it on their own?")
+    assert len(d.logged) == 8
+
+
+def test_not_yet_at_a_parent_step_is_not_an_outcome(
+    matcher: IntentMatcher, toothbrushing: Playbook
+) -> None:
+    d = drive(matcher, toothbrushing)
+    d.say("not yet")
+    assert d.logged == []
+    assert d.state.step_number == 1
+
+
+def test_repeat_previous_skip_pause_resume_help(
+    matcher: IntentMatcher, toothbrushing: Playbook
+) -> None:
+    d = drive(matcher, toothbrushing)
+    first_prompt = d.spoken[-1]
+    d.say("repeat")
+    assert d.spoken[-1].startswith("Step 1 of 9:")
+    d.say("go back")
+    assert "first step" in d.spoken[-1]
+    d.say("next", "previous")
+    assert d.state.step_number == 1
+    assert d.spoken[-1].startswith("Step 1 of 9:") and d.spoken[-1] != first_prompt
+    d.say("skip this step")
+    assert d.logged[-1] == (1, Actor.PARENT, Outcome.SKIPPED)
+    assert d.state.step_number == 2
+    d.say("pause")
+    assert d.spoken[-1].startswith("Paused")
+    d.say("done")  # not accepted while paused
+    assert d.state.step_number == 2 and d.state.paused
+    d.say("resume")
+    assert not d.state.paused
+    assert d.spoken[-1].startswith("Step 2 of 9:")
+    d.say("help")
+    assert "next" in d.spoken[-1]
+
+
+def test_stop_and_end_of_input_keep_the_session_as_stopped(
+    matcher: IntentMatcher, toothbrushing: Playbook
+) -> None:
+    d = drive(matcher, toothbrushing)
+    d.say("next", "next", "stop")
+    assert d.state.ended
+    assert d.finish.session.status is SessionStatus.STOPPED
+    assert "stopped early" in d.spoken[-1]
+    d2 = drive(matcher, toothbrushing)
+    d2.say("next")
+    d2.end_input()
+    assert d2.finish.session.status is SessionStatus.STOPPED
+    assert d2.logged == [(1, Actor.PARENT, Outcome.DONE)]
+
+
+def test_mastery_is_announced_warmly(matcher: IntentMatcher, toothbrushing: Playbook) -> None:
+    d = drive(matcher, toothbrushing, ChainState(9, 9, streak=2))
+    d.say(*["next"] * 8, "done")
+    assert d.finish.chain.child_from_step == 8
+    (event,) = d.finish.events
+    assert event.kind is EventKind.ADVANCED and event.child_from_step == 8
+    assert "three times in a row" in d.spoken[-1]
+    assert clause(toothbrushing.steps[7].prompt) in d.spoken[-1]  # names the step Sam takes on
+
+
+def test_step_back_is_announced_kindly(matcher: IntentMatcher, toothbrushing: Playbook) -> None:
+    chain = ChainState(9, 8, newest_tries=(False, False))
+    d = drive(matcher, toothbrushing, chain)
+    d.say(*["next"] * 7, "not yet", "next", "done")
+    assert d.finish.chain.child_from_step == 9
+    assert d.finish.events[0].kind is EventKind.STEPPED_BACK
+    assert "tricky" in d.spoken[-1] and "together" in d.spoken[-1]
+
+
+def test_times_come_from_the_events(matcher: IntentMatcher, toothbrushing: Playbook) -> None:
+    d = drive(matcher, toothbrushing)
+    d.say("next")
+    (first,) = [e.outcome for e in d.effects if isinstance(e, LogOutcome)]
+    assert (first.asked_at, first.answered_at) == (T0, T0 + 5)
