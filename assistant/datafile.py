@@ -45,6 +45,11 @@ class Checker:
 
     path: Path
     problems: list[str] = field(default_factory=list)
+    missing: set[str] = field(default_factory=set)
+    """Fields already reported missing: their absence is not reported twice."""
+
+    def absent(self, value: object, where: str) -> bool:
+        return value is None and where in self.missing
 
     def add(self, where: str, what: str) -> None:
         self.problems.append(f"{self.path}: {where}: {what}")
@@ -57,6 +62,8 @@ class Checker:
         optional: AbstractSet[str] = frozenset(),
     ) -> Mapping[str, Any] | None:
         """`value` as a mapping with only known keys, or None (problem noted)."""
+        if self.absent(value, where):
+            return None
         if not isinstance(value, Mapping):
             self.add(where, f"should be a mapping of fields, not {_kind(value)}")
             return None
@@ -65,6 +72,7 @@ class Checker:
                 known = ", ".join(sorted(required | optional))
                 self.add(_join(where, str(key)), f"unknown field (known fields: {known})")
         for key in sorted(required - set(value)):
+            self.missing.add(_join(where, key))
             self.add(_join(where, key), "is missing")
         return value
 
@@ -72,6 +80,8 @@ class Checker:
         self, value: object, where: str, placeholders: frozenset[str] = frozenset()
     ) -> str | None:
         """`value` as non-empty text whose `{names}` are all in `placeholders`."""
+        if self.absent(value, where):
+            return None
         if not isinstance(value, str) or not value.strip():
             self.add(where, f"should be non-empty text, not {_kind(value)}")
             return None
@@ -88,6 +98,8 @@ class Checker:
         return value.strip()
 
     def integer(self, value: object, where: str, low: int, high: int) -> int | None:
+        if self.absent(value, where):
+            return None
         if isinstance(value, bool) or not isinstance(value, int):
             self.add(where, f"should be a whole number, not {_kind(value)}")
             return None
@@ -98,6 +110,8 @@ class Checker:
 
     def items(self, value: object, where: str, low: int, high: int) -> list[Any]:
         """`value` as a list of `low`..`high` items (an empty list when it is not one)."""
+        if self.absent(value, where):
+            return []
         if not isinstance(value, list):
             self.add(where, f"should be a list, not {_kind(value)}")
             return []

@@ -126,13 +126,15 @@ def _parse(data: Any, check: Checker) -> Playbook | None:
     if top is None:
         return None
     pid = top.get("id")
-    if not isinstance(pid, str) or not _ID.match(pid):
+    if check.absent(pid, "id"):
+        pass
+    elif not isinstance(pid, str) or not _ID.match(pid):
         check.add("id", "should be lowercase letters, digits and hyphens, like 'hand-washing'")
     elif pid != check.path.stem:
         check.add("id", f"is {pid!r} but the file is named {check.path.name}; make them match")
     title = check.text(top.get("title"), "title")
     routine = top.get("routine")
-    if routine not in ROUTINES:
+    if routine not in ROUTINES and not check.absent(routine, "routine"):
         check.add("routine", f"should be one of {', '.join(ROUTINES)}, not {routine!r}")
     ages = check.mapping(top.get("ages"), "ages", required={"min", "max"})
     min_age = max_age = None
