@@ -39,6 +39,8 @@ class IntentPhrases:
     """ISO code, e.g. "en"."""
     phrases: dict[str, tuple[str, ...]]
     """Intent name -> normalised phrases."""
+    fillers: tuple[str, ...] = ()
+    """Normalised words or word sequences that carry no meaning for a command ("please")."""
     source: Path | None = None
 
 
@@ -54,11 +56,16 @@ def load_intents(path: Path) -> IntentPhrases:
     except UnreadableData as exc:
         raise IntentsError(f"The intents {exc}.", (str(exc),)) from exc
     check = Checker(path)
-    top = check.mapping(data, "", required={"language", "intents"})
+    top = check.mapping(data, "", required={"language", "intents"}, optional={"fillers"})
     phrases: dict[str, tuple[str, ...]] = {}
+    fillers: list[str] = []
     language = ""
     if top is not None:
         language = check.text(top.get("language"), "language") or ""
+        for i, raw in enumerate(check.items(top.get("fillers", []), "fillers", 0, 200)):
+            filler = check.text(raw, f"fillers[{i}]")
+            if filler:
+                fillers.append(normalise(filler))
         section = check.mapping(
             top.get("intents"), "intents", required=set(), optional=set(CANONICAL)
         )
@@ -76,7 +83,7 @@ def load_intents(path: Path) -> IntentPhrases:
         raise IntentsError(
             f"The intents file {path} is not valid: {check.problems[0]}", tuple(check.problems)
         )
-    return IntentPhrases(language=language, phrases=phrases, source=path)
+    return IntentPhrases(language, phrases, tuple(fillers), source=path)
 
 
 def _check_unique(phrases: dict[str, tuple[str, ...]], check: Checker) -> None:

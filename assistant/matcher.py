@@ -11,6 +11,7 @@ within 0.2 of a rival for the same reason). Below the floor but near it, the rea
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
@@ -86,6 +87,13 @@ class IntentMatcher:
         self._choices: list[str] = []
         self._owners: list[str] = []
         self._exact: dict[str, str] = {}
+        # Longest first, so "thank you" goes before "thank".
+        fillers = sorted(phrases.fillers, key=len, reverse=True)
+        self._fillers = (
+            re.compile(r"\b(?:" + "|".join(re.escape(f) for f in fillers) + r")\b")
+            if fillers
+            else None
+        )
         for name, texts in phrases.phrases.items():
             for text in texts:
                 self._choices.append(text)
@@ -94,7 +102,7 @@ class IntentMatcher:
 
     def read(self, text: str, allowed: AbstractSet[str] | None = None) -> Reading:
         """Score `text` against the intents in `allowed` (all when None)."""
-        norm = normalise(text)
+        norm = self._strip_fillers(normalise(text))
         if not norm:
             return Reading(norm, None, ())
         exact = self._exact.get(norm)
@@ -107,6 +115,12 @@ class IntentMatcher:
     def match(self, text: str, allowed: AbstractSet[str] | None = None) -> Intent | None:
         """The accepted intent of `text`, or None."""
         return self.read(text, allowed).intent
+
+    def _strip_fillers(self, norm: str) -> str:
+        if self._fillers is None:
+            return norm
+        stripped = " ".join(self._fillers.sub(" ", norm).split())
+        return stripped or norm  # "okay" alone still reaches the phrases
 
     def _rank(self, norm: str, allowed: AbstractSet[str] | None) -> tuple[Candidate, ...]:
         best: dict[str, Candidate] = {}
