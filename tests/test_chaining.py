@@ -9,10 +9,11 @@ from assistant.chaining import ChainRules, ChainState, decide
 from assistant.records import EventKind, Outcome
 
 D, N, S = Outcome.DONE, Outcome.NOT_YET, Outcome.SKIPPED
+DEFAULT = ChainRules()
 
 
 def run(
-    steps: int, sessions: list[dict[int, Outcome]], rules: ChainRules = ChainRules()
+    steps: int, sessions: list[dict[int, Outcome]], rules: ChainRules = DEFAULT
 ) -> tuple[ChainState, list[EventKind | None]]:
     """Apply complete sessions in turn; outcomes are given per step number."""
     state = ChainState.start(steps)
