@@ -52,6 +52,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -402,6 +403,10 @@ def _chain_state(doc: Mapping[str, Any]) -> ChainState:
     )
 
 
+def _chain_row(doc: Mapping[str, Any]) -> tuple[str, ChainState]:
+    return _str(doc, "playbook"), _chain_state(doc)
+
+
 def _event_doc(event: ChainEvent) -> dict[str, Any]:
     return {
         "child": event.child,
@@ -430,6 +435,40 @@ def _records(path: Path, docs: Sequence[Document], convert: Callable[[Document],
         return [convert(doc) for doc in sorted(docs, key=lambda d: d.doc_id)]
     except (KeyError, TypeError, ValueError) as error:
         raise _unreadable(path, f"a record is damaged: {error!r}") from error
+
+
+@dataclass(frozen=True, slots=True)
+class _SessionFile:
+    """Everything in one session file, converted to records."""
+
+    session: SessionRecord | None
+    outcomes: list[OutcomeRecord]
+    speech: list[SpeechRecord]
+
+
+def _session_file(db: TinyDB, path: Path) -> _SessionFile:
+    """Every record of a session file; raises StoreError naming the file if any is damaged.
+
+    Readers and writers both convert the whole (small) file, so damage anywhere is reported
+    and a writer never replaces a damaged file.
+    """
+    sessions = _records(path, db.table(_SESSION).all(), _session_record)
+    return _SessionFile(
+        session=sessions[0] if sessions else None,
+        outcomes=_records(path, db.table(_OUTCOMES).all(), _outcome_record),
+        speech=_records(path, db.table(_SPEECH).all(), _speech_record),
+    )
+
+
+def _chain_file(db: TinyDB, path: Path) -> tuple[list[tuple[str, ChainState]], list[ChainEvent]]:
+    """(playbook, state) rows and events of a chain file; raises StoreError if any is damaged."""
+    rows = _records(path, db.table(_CHAINS).all(), _chain_row)
+    return rows, _records(path, db.table(_EVENTS).all(), _event_record)
+
+
+def _registry_rows(db: TinyDB, path: Path) -> list[tuple[str, str]]:
+    """(stored spelling, key) of every registered child, in added order."""
+    return _records(path, db.table(_CHILDREN).all(), lambda d: (_str(d, "name"), _str(d, "key")))
 
 
 # --- the store ------------------------------------------------------------------------------
@@ -461,12 +500,11 @@ class TinyStore:
         key = child_key(spelling)
         registry = self.root / "children.json"
         with self._writing(self.root / "children.lock", registry) as db:
-            table = db.table(_CHILDREN)
             # Another process may have added it since the unlocked look-up above.
-            for doc in table.all():
-                if doc.get("key") == key:
-                    return _str(doc, "name")
-            table.insert({"name": spelling, "key": key, "slug": child_slug(spelling)})
+            for stored, stored_key in _registry_rows(db, registry):
+                if stored_key == key:
+                    return stored
+            db.table(_CHILDREN).insert({"name": spelling, "key": key, "slug": child_slug(spelling)})
         self._ensure_dir(self._child_dir(spelling))
         logger.info("registered child %r", spelling)
         return spelling
@@ -483,18 +521,15 @@ class TinyStore:
     def _registry(self) -> list[tuple[str, str]]:
         path = self.root / "children.json"
         db, _ = _open(path)
-        docs = db.table(_CHILDREN).all()
-        return _records(path, docs, lambda d: (_str(d, "name"), _str(d, "key")))
+        return _registry_rows(db, path)
 
     # --- chains -----------------------------------------------------------------------------
 
     def load_chain(self, child: str, playbook: str) -> ChainState | None:
         """The saved chain state of `child` in `playbook`, or None for a new chain."""
         path = self._child_dir(child) / "chains.json"
-        db, _ = _open(path)
-        docs = [d for d in db.table(_CHAINS).all() if d.get("playbook") == playbook]
-        states = _records(path, docs, _chain_state)
-        return states[-1] if states else None
+        rows, _ = _chain_file(_open(path)[0], path)
+        return next((state for p, state in reversed(rows) if p == playbook), None)
 
     def save_chain(
         self, child: str, playbook: str, state: ChainState, events: Sequence[ChainEvent]
@@ -506,6 +541,7 @@ class TinyStore:
         self.add_child(child)
         path = self._child_dir(child) / "chains.json"
         with self._writing(self._child_dir(child) / "write.lock", path) as db:
+            _chain_file(db, path)
             db.table(_CHAINS).upsert(_chain_doc(playbook, state), Query().playbook == playbook)
             if events:
                 db.table(_EVENTS).insert_multiple(_event_doc(e) for e in events)
@@ -513,8 +549,7 @@ class TinyStore:
     def events(self, child: str, playbook: str | None = None) -> list[ChainEvent]:
         """Chain events of `child`, oldest (first saved) first."""
         path = self._child_dir(child) / "chains.json"
-        db, _ = _open(path)
-        found = _records(path, db.table(_EVENTS).all(), _event_record)
+        _, found = _chain_file(_open(path)[0], path)
         return [e for e in found if playbook is None or e.playbook == playbook]
 
     # --- sessions: the live path ------------------------------------------------------------
@@ -525,31 +560,30 @@ class TinyStore:
         child_dir = self._child_dir(session.child)
         path = child_dir / "sessions" / month_of(session.started_at)
         path = path / f"{session_stem(session.session_id)}.json"
-        doc = session_doc(session)
         with self._writing(child_dir / "write.lock", path) as db:
-            table = db.table(_SESSION)
-            existing = table.all()
-            if existing:
-                if dict(existing[0]) == doc:
+            existing = _session_file(db, path).session
+            if existing is not None:
+                if existing == session:
                     return  # the same start repeated: nothing to do
                 raise StoreError(
                     f"A session with the id {session.session_id!r} is already logged in {path};"
                     " it has been left as it is — start the new session with another id."
                 )
-            table.insert(doc)
+            db.table(_SESSION).insert(session_doc(session))
         self._located[session.session_id] = path
 
     def log_outcome(self, outcome: OutcomeRecord) -> None:
         """Append one step outcome to its session's file."""
         child_dir = self._child_dir(outcome.child)
-        path = self._session_file(outcome.session_id, [child_dir], outcome.asked_at)
+        path = self._locate(outcome.session_id, [child_dir], outcome.asked_at)
         with self._writing(child_dir / "write.lock", path) as db:
             self._check_session(db, path, outcome.session_id)
             db.table(_OUTCOMES).insert(outcome_doc(outcome))
 
     def log_speech(self, speech: SpeechRecord) -> None:
         """Append one non-command utterance to its session's file."""
-        path = self._session_file(speech.session_id, self._child_dirs(), speech.at)
+        # A SpeechRecord names no child: the session is looked for in every child's folder.
+        path = self._locate(speech.session_id, self._child_dirs(), speech.at)
         child_dir = path.parent.parent.parent
         with self._writing(child_dir / "write.lock", path) as db:
             self._check_session(db, path, speech.session_id)
@@ -558,27 +592,24 @@ class TinyStore:
     def finish_session(self, session: SessionRecord) -> None:
         """Store the final status, end time and counts of a session started earlier."""
         child_dir = self._child_dir(session.child)
-        path = self._session_file(session.session_id, [child_dir], session.started_at)
+        path = self._locate(session.session_id, [child_dir], session.started_at)
         with self._writing(child_dir / "write.lock", path) as db:
             doc_id = self._check_session(db, path, session.session_id)
             db.table(_SESSION).update(session_doc(session), doc_ids=[doc_id])
 
     def _check_session(self, db: TinyDB, path: Path, session_id: str) -> int:
         """The document id of the session in `db`; raises when the file holds no such session."""
-        docs = db.table(_SESSION).all()
-        if not docs or docs[0].get("session_id") != session_id:
+        existing = _session_file(db, path).session
+        if existing is None or existing.session_id != session_id:
             # The file vanished or belongs to another id since it was located.
             self._located.pop(session_id, None)
-            raise StoreError(
-                f"The session {session_id!r} has no log file (looked for {path}); nothing was"
-                " changed — start the session before logging to it."
-            )
-        doc_id: int = docs[0].doc_id
+            raise _no_session(session_id, path)
+        doc_id: int = min(d.doc_id for d in db.table(_SESSION).all())
         return doc_id
 
-    def _session_file(self, session_id: str, child_dirs: Sequence[Path], hint: float) -> Path:
+    def _locate(self, session_id: str, child_dirs: Sequence[Path], hint: float) -> Path:
         """The file of a session: remembered, else in the month of `hint` or the month before,
-        else anywhere (a clock change); raises StoreError when there is none."""
+        else anywhere (the clock was changed); raises StoreError when there is none."""
         remembered = self._located.get(session_id)
         if remembered is not None:
             return remembered
@@ -591,16 +622,13 @@ class TinyStore:
                 if candidate.exists():
                     self._located[session_id] = candidate
                     return candidate
-        found = self._search_session(session_id, child_dirs)
+        found = self._search(session_id, child_dirs)
         if found is None:
             where = child_dirs[0] / "sessions" / month / name if child_dirs else self.root
-            raise StoreError(
-                f"The session {session_id!r} has no log file (looked for {where}); nothing was"
-                " changed — start the session before logging to it."
-            )
+            raise _no_session(session_id, where)
         return found
 
-    def _search_session(self, session_id: str, child_dirs: Sequence[Path]) -> Path | None:
+    def _search(self, session_id: str, child_dirs: Sequence[Path]) -> Path | None:
         name = f"{session_stem(session_id)}.json"
         for child_dir in child_dirs:
             for month_dir in reversed(self._month_dirs(child_dir)):
@@ -615,38 +643,39 @@ class TinyStore:
     def sessions(self, child: str, playbook: str | None = None) -> list[SessionRecord]:
         """Sessions of `child` (optionally one playbook), oldest first."""
         return [
-            s for s, _ in self._read_sessions(child) if playbook is None or s.playbook == playbook
+            f.session
+            for f in self._session_files(child)
+            if f.session is not None and (playbook is None or f.session.playbook == playbook)
         ]
 
     def outcomes(self, child: str, playbook: str | None = None) -> list[OutcomeRecord]:
         """Step outcomes of `child`, oldest session first, each session in logged order."""
         return [
             o
-            for _, outcomes in self._read_sessions(child)
-            for o in outcomes
+            for f in self._session_files(child)
+            for o in f.outcomes
             if playbook is None or o.playbook == playbook
         ]
 
     def speech(self, session_id: str) -> list[SpeechRecord]:
         """Non-command utterances of one session, in order; empty for an unknown session."""
-        path = self._located.get(session_id) or self._search_session(session_id, self._child_dirs())
+        path = self._located.get(session_id) or self._search(session_id, self._child_dirs())
         if path is None:
             return []
-        db, _ = _open(path)
-        return _records(path, db.table(_SPEECH).all(), _speech_record)
+        return _session_file(_open(path)[0], path).speech
 
-    def _read_sessions(self, child: str) -> list[tuple[SessionRecord, list[OutcomeRecord]]]:
-        found: list[tuple[SessionRecord, list[OutcomeRecord]]] = []
+    def _session_files(self, child: str) -> list[_SessionFile]:
+        """Every session file of `child`, oldest session first."""
+        found: list[tuple[SessionRecord, _SessionFile]] = []
         for month_dir in self._month_dirs(self._child_dir(child)):
+            # Temporary files start with "." and end in random hex, so "*.json" skips them.
             for path in sorted(month_dir.glob("*.json")):
-                db, _ = _open(path)
-                session = _records(path, db.table(_SESSION).all(), _session_record)
-                if not session:
+                content = _session_file(_open(path)[0], path)
+                if content.session is None:
                     raise _unreadable(path, "it holds no session")
-                outcomes = _records(path, db.table(_OUTCOMES).all(), _outcome_record)
-                found.append((session[0], outcomes))
-        found.sort(key=lambda item: (item[0].started_at, item[0].session_id))
-        return found
+                found.append((content.session, content))
+        found.sort(key=lambda pair: (pair[0].started_at, pair[0].session_id))
+        return [content for _, content in found]
 
     def _month_dirs(self, child_dir: Path) -> list[Path]:
         sessions = child_dir / "sessions"
@@ -756,6 +785,13 @@ class TinyStore:
         finally:
             os.close(fd)
         self._ready_dirs.add(lock_path)
+
+
+def _no_session(session_id: str, path: Path) -> StoreError:
+    return StoreError(
+        f"The session {session_id!r} has no log file (looked for {path}); nothing was changed"
+        " — start the session before logging to it."
+    )
 
 
 def _folder_error(folder: Path, reason: str) -> StoreError:
