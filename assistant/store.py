@@ -6,7 +6,8 @@ Layout under ``$OT_ASSISTANT_HOME/log/`` (folders 0700, files 0600)::
     children.lock                 serialises registry writes
     <slug>/                       one folder per child: ASCII of the name + hash of its case fold
         write.lock                serialises every write to this child's files, across processes
-        chains.json               tables "chains" (one document per playbook) and "events"
+        chains-0001.json          tables "chains" (one document per playbook) and "events";
+        chains-0002.json ...      a new file after 200 events, every state carried over
         sessions/<YYYY-MM>/<id>.json
                                   one file per session (month of its start, UTC): tables
                                   "session" (one document), "outcomes" and "speech"
@@ -17,15 +18,16 @@ Why this shape (numbers measured here, ``/work/shared/research/tinydb-notes.md``
   ~0.5 ms into an empty file, ~110 ms at 10k documents and ~300 ms at 30k (one child's three
   years of outcomes in one file). Only the layout can bound it. A session file holds one session
   (about 10 outcomes and some speech, a few kB), so ``start_session``, ``log_outcome``,
-  ``log_speech`` and ``finish_session`` cost the same after three years as on the first day; the
-  chain file holds one small document per playbook plus the rare chain events.
+  ``log_speech`` and ``finish_session`` cost the same after three years as on the first day.
+  ``load_chain``/``save_chain`` touch only the newest chain file: one small document per
+  playbook plus at most 200 chain events.
   ``sessions``/``outcomes``/``events`` read every file of a child: that is progress and export,
   off the live path.
 * TinyDB's own storage writes over the old file and truncates afterwards; killing a writer inside
   its writes left the file unreadable in 36 of 200 kills, some parsing with silently damaged
   documents. :class:`AtomicJSONStorage` writes a temporary file in the same folder, fsyncs it,
   ``os.replace``-s it over the old one and fsyncs the folder, so after a kill every file is either
-  the old or the new version. It costs ~+1 ms per write at these file sizes. A temporary file
+  the old or the new version (+0.5-1.6 ms per write at these sizes, notes §4.4). A temporary file
   left by a killed writer is ignored by readers and removed by the next writer.
 * Two processes writing one TinyDB file with no lock lost everything in 7 of 7 runs, and a lock
   around a long-lived TinyDB object still failed because each Table caches its next document id.
@@ -34,6 +36,10 @@ Why this shape (numbers measured here, ``/work/shared/research/tinydb-notes.md``
   call are collected by :class:`_Snapshot` and written once, which makes ``save_chain`` (state
   plus events) atomic together and saves TinyDB's second full read per insert.
 * ``CachingMiddleware`` was ruled out: a kill loses up to 999 acknowledged writes.
+
+Measured with ``benchmarks/bench_store.py`` (one child; 0, 10k and 30k outcomes already logged):
+``log_outcome`` takes about 1-1.5 ms (median; p90 under 2 ms) at every size, ``save_chain`` 1.5-3
+ms, and reading all 30k outcomes back (3,330 files) about 0.8 s.
 
 A file that cannot be read (bad JSON, wrong shape, permission denied, a folder in its place)
 raises :class:`~assistant.errors.StoreError` naming it, and is never written over or removed.
@@ -84,6 +90,20 @@ _DIR_MODE = 0o700
 _TEMP_NAME = re.compile(r"^\.(?P<name>.+)\.tmp-(?P<pid>\d+)-[0-9a-f]+$")
 # Session ids that are already safe, readable file names; anything else gets slug + hash.
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
+
+EVENTS_PER_CHAIN_FILE = 200
+"""Chain events per chain file before a save starts the next file (about 30 kB)."""
+_CHAIN_FILE = re.compile(r"chains-(\d{4,})\.json")
+
+
+def _chain_name(number: int) -> str:
+    return f"chains-{number:04d}.json"
+
+
+def _chain_number(path: Path) -> int:
+    match = _CHAIN_FILE.fullmatch(path.name)
+    return int(match[1]) if match else 0
+
 
 # Table names.
 _CHILDREN = "children"
@@ -180,10 +200,12 @@ class AtomicJSONStorage(Storage):
         try:
             data = json.loads(raw)
         except ValueError as error:  # JSONDecodeError and UnicodeDecodeError
+            # An empty file lands here too: this storage never leaves one, so it is damage.
             raise _unreadable(self.path, "it is not valid JSON") from error
-        # An empty file is never written by this storage (the rename is atomic): treat as damage.
+        # TinyDB itself would fail later with a bare ValueError or TypeError on another shape.
         if not isinstance(data, dict) or not all(
-            isinstance(table, dict) and all(isinstance(doc, dict) for doc in table.values())
+            isinstance(table, dict)
+            and all(key.isdecimal() and isinstance(doc, dict) for key, doc in table.items())
             for table in data.values()
         ):
             raise _unreadable(self.path, "it is not a log file of this program")
@@ -477,10 +499,19 @@ def _registry_rows(db: TinyDB, path: Path) -> list[tuple[str, str]]:
 class TinyStore:
     """The session log in TinyDB files under ``home/log`` (see the module docstring)."""
 
-    def __init__(self, home: Path, *, lock_timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        home: Path,
+        *,
+        lock_timeout: float = 30.0,
+        chain_file_events: int = EVENTS_PER_CHAIN_FILE,
+    ) -> None:
+        """Keep the log under `home`/log; wait up to `lock_timeout` seconds for another writer;
+        start a new chain file once the newest holds `chain_file_events` events."""
         self.root = Path(home) / "log"
         """The folder holding every log file."""
         self._lock_timeout = lock_timeout
+        self._chain_events = chain_file_events
         # Session id -> file, for the sessions this process started or found: the live path
         # then never searches folders.
         self._located: dict[str, Path] = {}
@@ -527,30 +558,60 @@ class TinyStore:
 
     def load_chain(self, child: str, playbook: str) -> ChainState | None:
         """The saved chain state of `child` in `playbook`, or None for a new chain."""
-        path = self._child_dir(child) / "chains.json"
-        rows, _ = _chain_file(_open(path)[0], path)
-        return next((state for p, state in reversed(rows) if p == playbook), None)
+        files = self._chain_files(self._child_dir(child))
+        if not files:
+            return None
+        rows, _ = _chain_file(_open(files[-1])[0], files[-1])
+        return next((state for p, state in rows if p == playbook), None)
 
     def save_chain(
         self, child: str, playbook: str, state: ChainState, events: Sequence[ChainEvent]
     ) -> None:
-        """Replace the chain state and append `events`, atomically together (one file write)."""
+        """Replace the chain state and append `events`, atomically together (one file write).
+
+        When the newest chain file is full (`chain_file_events`), this save starts the next one
+        with every playbook's state carried over, so the file a save rewrites stays small however
+        long the history; the older file is kept as it is for `events`.
+        """
         for event in events:
             if child_key(event.child) != child_key(child) or event.playbook != playbook:
                 raise ValueError(f"event {event!r} is not for {child!r} in {playbook!r}")
         self.add_child(child)
-        path = self._child_dir(child) / "chains.json"
-        with self._writing(self._child_dir(child) / "write.lock", path) as db:
-            _chain_file(db, path)
+        child_dir = self._child_dir(child)
+        with self._locked(child_dir / "write.lock", child_dir):
+            files = self._chain_files(child_dir)
+            path = files[-1] if files else child_dir / _chain_name(1)
+            db, snapshot = _open(path)
+            rows, old_events = _chain_file(db, path)
+            if events and old_events and len(old_events) + len(events) > self._chain_events:
+                path = child_dir / _chain_name(_chain_number(path) + 1)
+                db, snapshot = _open(path)
+                db.table(_CHAINS).insert_multiple(_chain_doc(p, s) for p, s in rows)
             db.table(_CHAINS).upsert(_chain_doc(playbook, state), Query().playbook == playbook)
             if events:
                 db.table(_EVENTS).insert_multiple(_event_doc(e) for e in events)
+            snapshot.commit()
 
     def events(self, child: str, playbook: str | None = None) -> list[ChainEvent]:
         """Chain events of `child`, oldest (first saved) first."""
-        path = self._child_dir(child) / "chains.json"
-        _, found = _chain_file(_open(path)[0], path)
+        found: list[ChainEvent] = []
+        for path in self._chain_files(self._child_dir(child)):
+            found += _chain_file(_open(path)[0], path)[1]
         return [e for e in found if playbook is None or e.playbook == playbook]
+
+    def _chain_files(self, child_dir: Path) -> list[Path]:
+        """The chain files of a child, oldest first; the last one holds the current states."""
+        try:
+            names = os.listdir(child_dir)
+        except FileNotFoundError:
+            return []
+        except OSError as error:
+            raise _folder_error(child_dir, _os_reason(error)) from error
+        # Temporary files start with "." and so never match.
+        numbered = sorted(
+            (int(match[1]), name) for name in names if (match := _CHAIN_FILE.fullmatch(name))
+        )
+        return [child_dir / name for _, name in numbered]
 
     # --- sessions: the live path ------------------------------------------------------------
 
@@ -702,10 +763,10 @@ class TinyStore:
             return []
 
     @contextmanager
-    def _writing(self, lock_path: Path, path: Path) -> Iterator[TinyDB]:
-        """A fresh TinyDB on `path` inside the lock; its changes are written once at the end."""
+    def _locked(self, lock_path: Path, folder: Path) -> Iterator[None]:
+        """Hold `lock_path` (creating it and `folder`); stale temporary files in `folder` go."""
         self._ensure_dir(lock_path.parent)
-        self._ensure_dir(path.parent)
+        self._ensure_dir(folder)
         self._ensure_lock_file(lock_path)
         lock = FileLock(lock_path, timeout=self._lock_timeout, mode=_FILE_MODE)
         try:
@@ -717,12 +778,18 @@ class TinyStore:
                 " ot-assistant and try again."
             ) from error
         try:
-            self._sweep(path.parent)
+            self._sweep(folder)
+            yield
+        finally:
+            lock.release()
+
+    @contextmanager
+    def _writing(self, lock_path: Path, path: Path) -> Iterator[TinyDB]:
+        """A fresh TinyDB on `path` inside the lock; its changes are written once at the end."""
+        with self._locked(lock_path, path.parent):
             db, snapshot = _open(path)
             yield db
             snapshot.commit()
-        finally:
-            lock.release()
 
     def _sweep(self, folder: Path) -> None:
         """Remove temporary files that killed writers left in `folder` (once per process)."""
@@ -758,14 +825,14 @@ class TinyStore:
         for new in reversed(missing):
             try:
                 os.mkdir(new, _DIR_MODE)
+                os.chmod(new, _DIR_MODE)  # mkdir's mode is filtered by the umask
+                _fsync_dir(new.parent)  # make the new entry durable before files go in it
             except FileExistsError:
                 if not new.is_dir():
                     raise _folder_error(new, "a file is in its place") from None
-                continue  # another process made it first
+                # another process made it first
             except OSError as error:
                 raise _folder_error(new, _os_reason(error)) from error
-            os.chmod(new, _DIR_MODE)
-            _fsync_dir(new.parent)  # make the new entry durable before files go in it
         self._ready_dirs.add(folder)
 
     def _ensure_lock_file(self, lock_path: Path) -> None:

@@ -311,6 +311,27 @@ def test_chain_state_and_events_round_trip(store: TinyStore) -> None:
     assert fresh.children() == ["Sam"]
 
 
+def test_chain_files_roll_over_so_a_save_stays_small(tmp_path: Path) -> None:
+    store = TinyStore(tmp_path, chain_file_events=3)
+    teeth = ChainState.start(4)
+    store.save_chain("Sam", "teeth", teeth, [])
+    saved = []
+    for n in range(10):
+        event = ChainEvent("Sam", "socks", EventKind.ADVANCED, T0 + n, 5, f"s{n}")
+        saved.append(event)
+        store.save_chain("Sam", "socks", ChainState(6, 5, streak=n), [event])
+        store.save_chain("Sam", "socks", ChainState(6, 5, streak=n), [])  # no event: same file
+    folder = store.root / child_slug("Sam")
+    files = sorted(p.name for p in folder.glob("chains-*.json"))
+    assert files == ["chains-0001.json", "chains-0002.json", "chains-0003.json", "chains-0004.json"]
+    for name in files:
+        assert len(json.loads((folder / name).read_bytes())["events"]) <= 3
+    fresh = reopen(store)
+    assert fresh.events("Sam") == saved
+    assert fresh.load_chain("Sam", "socks") == ChainState(6, 5, streak=9)
+    assert fresh.load_chain("Sam", "teeth") == teeth  # carried over into every new file
+
+
 def test_events_of_another_child_are_refused(store: TinyStore) -> None:
     alien = ChainEvent("Alex", "socks", EventKind.ADVANCED, T0, 3, "s")
     with pytest.raises(ValueError):
@@ -356,6 +377,7 @@ DAMAGE = {
     "empty": b"",
     "not UTF-8": b"\xff\xfe{}",
     "wrong shape": b"[1, 2, 3]",
+    "bad document id": b'{"session":{"one":{}},"chains":{"x":{}},"children":{"":{}}}',
     "missing field": b'{"session":{"1":{"session_id":"s1"}},"chains":{"1":{"playbook":"socks"}},'
     b'"children":{"1":{"name":"Sam"}}}',
     "wrong type": b'{"session":{"1":{"session_id":"s1","child":"Sam","playbook":"socks",'
@@ -397,7 +419,7 @@ def test_a_damaged_session_file_is_reported_and_never_replaced(store: TinyStore,
 @pytest.mark.parametrize("kind", list(DAMAGE))
 def test_a_damaged_chain_file_is_reported_and_never_replaced(store: TinyStore, kind: str) -> None:
     fill(store)
-    path = store.root / child_slug("Sam") / "chains.json"
+    path = store.root / child_slug("Sam") / "chains-0001.json"
     damage(path, DAMAGE[kind])
     if kind == "missing field":  # that sample damages a chain document; add a damaged event too
         damage(path, b'{"chains":{},"events":{"1":{"child":"Sam"}}}')
@@ -438,7 +460,7 @@ def test_a_damaged_registry_is_reported_and_never_replaced(store: TinyStore, kin
 
 def test_a_folder_where_a_file_should_be(store: TinyStore) -> None:
     fill(store)
-    path = store.root / child_slug("Sam") / "chains.json"
+    path = store.root / child_slug("Sam") / "chains-0001.json"
     path.unlink()
     path.mkdir()
     attempts: list[Callable[[], object]] = [
@@ -465,7 +487,7 @@ def test_a_file_where_a_folder_should_be(store: TinyStore) -> None:
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
 def test_an_unreadable_file(store: TinyStore) -> None:
     fill(store)
-    path = store.root / child_slug("Sam") / "chains.json"
+    path = store.root / child_slug("Sam") / "chains-0001.json"
     path.chmod(0)
     try:
         with pytest.raises(StoreError, match="permission denied"):
@@ -524,14 +546,23 @@ def writer(*args: object) -> subprocess.Popen[str]:
     )  # fmt: skip
 
 
-def run_and_kill(proc: subprocess.Popen[str], delay: float) -> list[int]:
-    """Kill the writer `delay` seconds after its first acknowledged write; the acknowledged ids."""
+def run_and_kill(proc: subprocess.Popen[str], delay: float, watch: Path | None = None) -> list[int]:
+    """Kill the writer `delay` s after its first acknowledged write; returns the acknowledged ids.
+
+    With `watch`, it then also waits until a temporary file shows up in that folder, so the kill
+    lands inside a write (between creating the temporary file and renaming it) almost every
+    time; random moments alone hit that window in only about 1 kill of 10 here.
+    """
     assert proc.stdout is not None and proc.stderr is not None
     first = proc.stdout.readline()
     if not first:
         proc.wait()
         pytest.fail(f"the writer ended early: {proc.stderr.read()}")
     time.sleep(delay)
+    deadline = time.monotonic() + 2.0
+    while watch is not None and time.monotonic() < deadline:
+        if any(".tmp-" in entry.name for entry in os.scandir(watch)):
+            break
     os.kill(proc.pid, signal.SIGKILL)
     rest = proc.stdout.read()
     proc.wait()  # reaped, so its pid is dead for the temporary-file sweep
@@ -546,20 +577,23 @@ def test_killing_outcome_writers_loses_no_acknowledged_write(tmp_path: Path) -> 
     seed = rng.randrange(10**6)
     rng.seed(seed)
     acked: dict[str, set[int]] = {"small": set(), "large": set()}
+    month = tmp_path / "log" / child_slug("Sam") / "sessions" / "2024-05"
     # The large session also gets a 20 kB utterance after every outcome (MBs after a few kills).
-    for sid, pad in [("small", 0), ("large", 20_000)] * 4:
+    # Half the kills come at a random moment, half inside a write.
+    rounds = [("small", 0, None), ("large", 20_000, None), ("small", 0, month)]
+    rounds.append(("large", 20_000, month))
+    for sid, pad, watch in rounds * 2:
         before = TinyStore(tmp_path).outcomes("Sam")
         first = 1 + max((o.step for o in before if o.session_id == sid), default=0)
-        got = run_and_kill(
-            writer("outcomes", tmp_path, "Sam", sid, first, pad), rng.uniform(0, 0.2)
-        )
+        proc = writer("outcomes", tmp_path, "Sam", sid, first, pad)
+        got = run_and_kill(proc, rng.uniform(0, 0.2), watch)
         acked[sid].update(got)
         after = TinyStore(tmp_path).outcomes("Sam")
         for name, steps in acked.items():
             present = {o.step for o in after if o.session_id == name}
             assert steps <= present, f"seed {seed}: lost {sorted(steps - present)} of {name}"
         assert_all_files_parse(tmp_path / "log")
-    large = tmp_path / "log" / child_slug("Sam") / "sessions" / "2024-05" / "large.json"
+    large = month / "large.json"
     assert large.stat().st_size > 200_000
     # A fresh writer removes what the killed ones left behind.
     final = TinyStore(tmp_path)
@@ -571,8 +605,10 @@ def test_killing_outcome_writers_loses_no_acknowledged_write(tmp_path: Path) -> 
 def test_killing_a_chain_writer_leaves_the_old_or_the_new_state(tmp_path: Path) -> None:
     rng = random.Random()
     last = -1
-    for _ in range(6):
-        got = run_and_kill(writer("chain", tmp_path, "Sam", last + 1), rng.uniform(0, 0.15))
+    folder = tmp_path / "log" / child_slug("Sam")
+    for watch in [None, folder] * 3:
+        proc = writer("chain", tmp_path, "Sam", last + 1)
+        got = run_and_kill(proc, rng.uniform(0, 0.15), watch)
         assert got == list(range(last + 1, last + 1 + len(got)))
         store = TinyStore(tmp_path)
         state = store.load_chain("Sam", PLAYBOOK)
