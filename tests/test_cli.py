@@ -1,0 +1,277 @@
+"""The command line end to end: real playbooks, real TinyDB store in a temp dir, script input."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import wave
+from pathlib import Path
+
+import pytest
+
+from assistant.cli import main
+from assistant.store import TinyStore
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Toothbrushing has 9 steps; these scripts walk the parent steps with "next".
+PARENT = ["next"] * 8
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "home"
+    monkeypatch.setenv("OT_ASSISTANT_HOME", str(folder))
+    return folder
+
+
+def script(tmp_path: Path, lines: list[str], name: str = "script.txt") -> Path:
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def run_session(tmp_path: Path, lines: list[str], *extra: str) -> int:
+    path = script(tmp_path, lines)
+    return main(
+        [
+            "run",
+            "toothbrushing",
+            "--child",
+            "Sam",
+            "--input",
+            str(path),
+            "--voice",
+            "console",
+            *extra,
+        ]
+    )
+
+
+def progress(capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
+    capsys.readouterr()
+    assert main(["progress", "--child", "sam", "--json"]) == 0
+    data: dict[str, object] = json.loads(capsys.readouterr().out)
+    return data
+
+
+def toothbrushing(data: dict[str, object]) -> dict[str, object]:
+    books = data["playbooks"]
+    assert isinstance(books, list)
+    (book,) = [b for b in books if b["playbook"] == "toothbrushing"]
+    assert isinstance(book, dict)
+    return book
+
+
+def test_chain_state_grows_and_steps_back_across_sessions(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Three sessions with Sam's step done: Sam takes on step 8.
+    for _ in range(3):
+        assert run_session(tmp_path, [*PARENT, "done"]) == 0
+    out = capsys.readouterr().out
+    assert "From next time, Sam also does the step before" in out
+    book = toothbrushing(progress(capsys))
+    assert (book["steps_total"], book["child_from_step"]) == (9, 8)
+    assert book["events"] == [
+        {"kind": "advanced", "at": book["events"][0]["at"], "child_from_step": 8}  # type: ignore[index]
+    ]
+
+    # Step 8 is hard three times in a row: it goes back to the parent, Sam keeps step 9.
+    for _ in range(3):
+        assert run_session(tmp_path, [*PARENT[:7], "not yet", "next", "done"]) == 0
+    assert "tricky lately" in capsys.readouterr().out
+    book = toothbrushing(progress(capsys))
+    assert book["child_from_step"] == 9
+    kinds = [(e["kind"], e["child_from_step"]) for e in book["events"]]  # type: ignore[attr-defined]
+    assert kinds == [("advanced", 8), ("stepped_back", 9)]
+    sessions = book["sessions"]
+    assert isinstance(sessions, list) and len(sessions) == 6
+    assert [s["status"] for s in sessions] == ["complete"] * 6
+    assert [s["child_not_yet"] for s in sessions] == [0, 0, 0, 1, 1, 1]
+
+    # The log holds every outcome, in the contract's export shapes.
+    capsys.readouterr()
+    assert main(["export", "--child", "Sam", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) == 6 * 9
+    assert {"date", "child", "routine", "step", "who", "outcome", "help", "session_id"} <= set(
+        rows[0]
+    )
+    last = [r for r in rows if r["session_id"] == sessions[-1]["session_id"]]
+    assert [(r["step"], r["who"], r["outcome"], r["help"]) for r in last[-2:]] == [
+        ("8", "child", "not_yet", "yes"),
+        ("9", "child", "done", "no"),
+    ]
+    assert main(["export", "--child", "Sam", "--format", "json"]) == 0
+    exported = json.loads(capsys.readouterr().out)
+    assert len(exported["outcomes"]) == 54 and len(exported["sessions"]) == 6
+    assert len(exported["events"]) == 2
+
+
+def test_chatter_is_kept_with_the_session_and_never_logged_as_done(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = [*PARENT, "are you done", "good job you're done with the top teeth", "not yet"]
+    assert run_session(tmp_path, lines) == 0  # the script ends while helping: a stopped session
+    store = TinyStore(home)
+    (session,) = store.sessions("Sam")
+    assert session.status.value == "stopped"
+    outcomes = store.outcomes("Sam")
+    assert [(o.step, o.outcome.value) for o in outcomes][-1] == (9, "not_yet")
+    assert all(o.outcome.value != "done" for o in outcomes if o.actor.value == "child")
+    speech = [s.text for s in store.speech(session.session_id)]
+    assert speech == ["are you done", "good job you're done with the top teeth"]
+    assert "Did Sam do it on their own?" not in capsys.readouterr().out
+
+
+def test_voice_dir_writes_a_numbered_wav_per_prompt(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "voice"
+    path = script(tmp_path, ["stop"])
+    code = main(
+        ["run", "toothbrushing", "--child", "Sam", "--input", str(path), "--voice", str(out)]
+    )
+    assert code == 0
+    files = sorted(out.glob("*.wav"))
+    assert [f.name for f in files] == ["0001.wav", "0002.wav", "0003.wav"]  # hello, step 1, bye
+    for f in files:
+        with wave.open(str(f)) as w:
+            assert w.getnframes() / w.getframerate() > 0.5
+    assert capsys.readouterr().out == ""
+
+
+def test_playbooks_list_show_and_validate(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["playbooks", "list"]) == 0
+    listed = capsys.readouterr().out
+    for pid in ("toothbrushing", "socks-and-shoes", "t-shirt", "hand-washing", "lunchbox"):
+        assert pid in listed
+    assert main(["playbooks", "show", "hand-washing", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["id"] == "hand-washing" and shown["title"]
+    assert all({"prompt", "cue", "support", "comments"} <= set(s) for s in shown["steps"])
+    assert main(["playbooks", "validate"]) == 0
+    assert capsys.readouterr().out.count(": valid") >= 7
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: bad\ntitle: x\nsteps: []\nwings: 2\n", encoding="utf-8")
+    assert main(["playbooks", "validate", str(bad)]) == 2
+    printed = capsys.readouterr().out.splitlines()
+    assert any(p.startswith(f"{bad}: wings: unknown field") for p in printed)
+    assert any(p.startswith(f"{bad}: steps: should have") for p in printed)
+    assert all(p.startswith(f"{bad}: ") for p in printed)
+
+
+def test_parse_json_contract(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["parse", "--json", "all done", "are you done"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert rows[0] == {"text": "all done", "intent": "done", "slots": {}, "score": 1.0}
+    assert rows[1]["intent"] is None and set(rows[1]) == {"text", "intent", "slots", "score"}
+
+
+def cli(home: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "OT_ASSISTANT_HOME": str(home)}
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        input=stdin,
+        timeout=60,
+        cwd=ROOT,
+    )
+
+
+def assert_one_sentence(result: subprocess.CompletedProcess[str], *words: str) -> None:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    for word in words:
+        assert word in lines[0]
+
+
+def test_user_errors_are_one_sentence_and_status_2(home: Path, tmp_path: Path) -> None:
+    assert_one_sentence(cli(home, "progress", "--child", "Nobody"), "Nobody")
+    assert_one_sentence(cli(home, "export", "--child", "Nobody", "--format", "csv"), "Nobody")
+    assert_one_sentence(
+        cli(home, "run", "teethbrushing", "--child", "Sam", "--input", "keyboard"), "teethbrushing"
+    )
+    missing = tmp_path / "missing.txt"
+    assert_one_sentence(
+        cli(home, "run", "toothbrushing", "--child", "Sam", "--input", str(missing)), str(missing)
+    )
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("id: broken\ntitle: Broken\nsteps: 3\n", encoding="utf-8")
+    assert_one_sentence(
+        cli(home, "run", str(broken), "--child", "Sam", "--input", "keyboard"), str(broken)
+    )
+
+
+def test_a_corrupt_log_is_named_and_kept(home: Path, tmp_path: Path) -> None:
+    run = ("run", "toothbrushing", "--child", "Sam", "--input", "keyboard", "--voice", "console")
+    ok = cli(home, *run, stdin="next\n")
+    assert ok.returncode == 0, ok.stderr
+    files = sorted((home / "log").rglob("*.json"))
+    assert {f.name for f in files} >= {"children.json", "chains-0001.json"}
+    for victim in files:
+        original = victim.read_bytes()
+        victim.write_bytes(original[: len(original) // 2])
+        broken = victim.read_bytes()
+        assert_one_sentence(cli(home, "progress", "--child", "Sam"), str(victim))
+        # A new session reads the registry and the chain, never old sessions (the live path
+        # does not touch history), so only those two stop it.
+        result = cli(home, *run, stdin="next\n")
+        if victim.name in ("children.json", "chains-0001.json"):
+            assert_one_sentence(result, str(victim))
+        else:
+            assert result.returncode == 0, result.stderr
+        assert victim.read_bytes() == broken
+        victim.write_bytes(original)
+
+
+def test_a_killed_session_keeps_every_earlier_outcome(home: Path) -> None:
+    env = {**os.environ, "OT_ASSISTANT_HOME": str(home)}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "assistant",
+            "run",
+            "toothbrushing",
+            "--child",
+            "Sam",
+            "--input",
+            "keyboard",
+            "--voice",
+            "console",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        for step in range(1, 6):  # wait for each prompt; answer steps 1-4
+            while f"Step {step} of" not in proc.stdout.readline():
+                pass
+            if step < 5:
+                proc.stdin.write("next\n")
+                proc.stdin.flush()
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+    store = TinyStore(home)
+    (session,) = store.sessions("Sam")
+    assert session.status.value == "running"  # never finished: kept, readable, incomplete
+    assert [o.step for o in store.outcomes("Sam")] == [1, 2, 3, 4]
