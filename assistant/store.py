@@ -161,10 +161,11 @@ def _month_before(month: str) -> str:
 # --- error messages (one sentence each, naming the path) -----------------------------------
 
 
-def _unreadable(path: Path, reason: str) -> StoreError:
+def _unreadable(
+    path: Path, reason: str, advice: str = "move it aside or restore a backup"
+) -> StoreError:
     return StoreError(
-        f"The log file {path} cannot be read ({reason}); it has been left as it is"
-        " — move it aside or restore a backup."
+        f"The log file {path} cannot be read ({reason}); it has been left as it is — {advice}."
     )
 
 
@@ -195,6 +196,9 @@ class AtomicJSONStorage(Storage):
             raw = self.path.read_bytes()
         except FileNotFoundError:
             return None
+        except PermissionError as error:
+            advice = "give your user account read and write access to it"
+            raise _unreadable(self.path, _os_reason(error), advice) from error
         except OSError as error:
             raise _unreadable(self.path, _os_reason(error)) from error
         try:
@@ -761,6 +765,8 @@ class TinyStore:
             return sorted(e for e in self.root.iterdir() if e.is_dir())
         except FileNotFoundError:
             return []
+        except OSError as error:
+            raise _folder_error(self.root, _os_reason(error)) from error
 
     @contextmanager
     def _locked(self, lock_path: Path, folder: Path) -> Iterator[None]:
