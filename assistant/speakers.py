@@ -77,6 +77,11 @@ _ESPEAK_MISSING = (
 # synthesis, from any speaker on any thread, takes this lock for its whole duration.
 _SYNTH_LOCK = threading.Lock()
 
+# Engines whose utterance timed out. Dropping one would unregister espeak's callback while
+# espeak may still be synthesising, and espeak-ng calls it without a NULL check; kept here,
+# the callback stays valid until the next engine replaces it.
+_ABANDONED: list[Any] = []
+
 
 class SpeechOutputError(AssistantError):
     """Speech cannot be produced or played (no espeak-ng, no aplay, no audio device, ...)."""
@@ -168,6 +173,7 @@ def _synthesize(
     finished = threading.Event()
     errors: list[BaseException] = []
     timeout = _SYNTH_TIMEOUT_BASE + _SYNTH_TIMEOUT_PER_CHAR * len(text)
+    done = False
     with _SYNTH_LOCK:
         engine = _new_engine()
         try:
@@ -175,8 +181,8 @@ def _synthesize(
             # driver has written and closed the file.
             engine.connect("finished-utterance", lambda **_event: finished.set())
             engine.connect("error", lambda exception, **_event: errors.append(exception))
-            # Properties are espeak globals left over from earlier utterances: set each one,
-            # falling back to the values a new driver starts with.
+            # A new driver resets espeak's (global) voice, rate and volume to its defaults;
+            # ours are set in full anyway, so nothing depends on that.
             if voice is not None:
                 engine.setProperty("voice", voice)
             engine.setProperty("rate", rate if rate is not None else 200)
@@ -185,6 +191,9 @@ def _synthesize(
             engine.runAndWait()
             done = finished.wait(timeout)
         finally:
+            if not done:
+                engine.stop()  # cancels espeak's synthesis if it is still going
+                _ABANDONED.append(engine)
             # Drop the engine now, inside the lock, so the callback it unregisters on the
             # way out cannot be the one the next engine has just registered.
             engine = None
