@@ -141,12 +141,17 @@ def _listener(choice: str) -> Listener:
 
 
 def _speaker(choice: str) -> Speaker:
-    from .speakers import AloudSpeaker, ConsoleSpeaker, WavSpeaker
+    from .speakers import AloudSpeaker, ConsoleSpeaker, SpeechOutputError, WavSpeaker
 
     if choice == "console":
         return ConsoleSpeaker()
     if choice == "speakers":
-        return AloudSpeaker()
+        try:
+            return AloudSpeaker()
+        except SpeechOutputError as exc:
+            # A session without sound is still a session: say why, then show the words.
+            _notice(f"{exc} Showing the prompts as text instead.")
+            return ConsoleSpeaker()
     return WavSpeaker(Path(choice))
 
 
