@@ -108,6 +108,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if not args.child.strip():
+        raise AssistantError("Give the child's name with --child NAME.")
     home = data_home()
     playbook = find_playbook(args.playbook, home)
     matcher = IntentMatcher(load_intents(intents_file(args.lang)))
