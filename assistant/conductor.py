@@ -84,7 +84,11 @@ class Conductor:
                     break
                 heard = self.listener.listen()
                 now = self.clock.now()
-                event = InputEnded(now) if heard is None else Utterance(heard.text, now)
+                event = (
+                    InputEnded(now)
+                    if heard is None
+                    else Utterance(heard.text, now, heard.confidence, heard.alternatives)
+                )
             except KeyboardInterrupt:
                 if state.ended:
                     break

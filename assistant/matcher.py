@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
@@ -100,8 +101,19 @@ class IntentMatcher:
                 self._owners.append(name)
                 self._exact.setdefault(text, name)
 
-    def read(self, text: str, allowed: AbstractSet[str] | None = None) -> Reading:
-        """Score `text` against the intents in `allowed` (all when None)."""
+    def read(
+        self,
+        text: str,
+        allowed: AbstractSet[str] | None = None,
+        *,
+        confidence: float = 1.0,
+        alternatives: Sequence[str] = (),
+    ) -> Reading:
+        """Score `text` against the intents in `allowed` (all when None).
+
+        `confidence` and `alternatives` come from the recogniser when it has them (typed text:
+        1.0 and none).
+        """
         norm = self._strip_fillers(normalise(text))
         if not norm:
             return Reading(norm, None, ())

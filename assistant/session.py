@@ -104,6 +104,10 @@ class Utterance:
 
     text: str
     at: float
+    confidence: float = 1.0
+    """The recogniser's confidence, 0..1 (typed lines: 1.0)."""
+    alternatives: tuple[str, ...] = ()
+    """Other readings from the recogniser, best first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,15 +186,19 @@ class SessionEngine:
             return self._end(state, SessionStatus.STOPPED, event.at)
         return self._heard(state, event)
 
-    def reading(self, state: SessionState, text: str) -> Reading:
-        """How `text` reads in `state` (only the intents that make sense now count)."""
+    def reading(self, state: SessionState, heard: Utterance | str) -> Reading:
+        """How an utterance reads in `state` (only the intents that make sense now count)."""
         allowed = ALLOWED_PAUSED if state.paused else ALLOWED[state.phase]
-        return self.matcher.read(text, allowed)
+        if isinstance(heard, str):
+            return self.matcher.read(heard, allowed)
+        return self.matcher.read(
+            heard.text, allowed, confidence=heard.confidence, alternatives=heard.alternatives
+        )
 
     # -- utterances -------------------------------------------------------------------------
 
     def _heard(self, state: SessionState, event: Utterance) -> Result:
-        reading = self.reading(state, event.text)
+        reading = self.reading(state, event)
         intent = reading.intent
         child = state.session.child
         if intent is None:
