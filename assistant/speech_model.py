@@ -720,10 +720,13 @@ def _unpack(archive: Path, into: Path, name: str, folder: Path) -> Path:
 
 def _unsafe(info: zipfile.ZipInfo) -> str | None:
     """Why a member must not be extracted, or None when it is a plain file or folder inside."""
-    mode = info.external_attr >> 16
-    if stat.S_ISLNK(mode):
+    # The high 16 bits hold the Unix mode when there is one; tools (Python's zipfile among
+    # them) often leave the file-type bits out for plain files, so only a type that is set
+    # and is neither a file nor a folder is refused.
+    kind = stat.S_IFMT(info.external_attr >> 16)
+    if kind == stat.S_IFLNK:
         return "is a symbolic link"
-    if mode and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+    if kind not in (0, stat.S_IFREG, stat.S_IFDIR):
         return "is not a plain file"
     # Zip names use "/", but Windows tools sometimes write "\"; treat both as separators.
     name = info.filename.replace("\\", "/")
