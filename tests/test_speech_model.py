@@ -11,6 +11,7 @@ import socket
 import stat
 import struct
 import threading
+import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -203,12 +204,16 @@ def test_lookup_lines_list_every_place_and_the_choice(home: Path) -> None:
     model = make_model(models_dir(home) / EN)
     lines = lookup_lines(None, "en", home)
     text = "\n".join(lines)
-    assert "--model: not given" in text
-    assert f"${MODEL_ENV}: not set" in text
+    assert "--model: (not given)" in text
+    assert f"${MODEL_ENV}: (not set)" in text
     assert f"{models_dir(home)} (has {EN})" in text
     assert "Vosk's cache" in text
     assert lines[-1] == f"Using: {model}"
-    assert lookup_lines(None, "fr", home)[-1].startswith("Using: nothing.")
+    assert lookup_lines(None, "en-gb", home)[-1] == f"Using: {model}"
+    assert lookup_lines(None, "fr", home)[-1] == (
+        "Using: nothing; download one with `ot-assistant model download NAME`, "
+        "NAME from https://alphacephei.com/vosk/models."
+    )
 
 
 # -- layout and vocabulary ------------------------------------------------------------------
@@ -409,6 +414,22 @@ def test_download_installs_a_verified_model(home: Path, server: Server) -> None:
     assert len(server.requests) == asked
 
 
+def test_leftovers_of_a_killed_download_are_swept_once_old(home: Path, server: Server) -> None:
+    folder = models_dir(home)
+    old_file = folder / ".download-killed.zip"
+    old_dir = make_model(folder / ".download-killed")
+    fresh = folder / ".download-running.zip"  # another process, downloading right now
+    for path in (old_file, fresh):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"partial")
+    day_ago = time.time() - 2 * 24 * 3600
+    for path in (old_file, old_dir):
+        os.utime(path, (day_ago, day_ago))
+    serve(server, GOOD)
+    download(NAME, home, base_url=server.url)
+    assert leftovers(home) == [".download-running.zip", NAME]
+
+
 def test_an_archive_with_the_model_at_its_top_installs_too(home: Path, server: Server) -> None:
     serve(server, zip_of(model_files()))
     path = download(NAME, home, base_url=server.url)
@@ -489,7 +510,7 @@ def test_a_missing_model_is_a_404_sentence(home: Path, server: Server) -> None:
         "127.0.0.1 answered 404 Not Found for vosk-model-nothing-0.1.zip; "
         "check the name against https://alphacephei.com/vosk/models."
     )
-    assert leftovers(home) == []
+    assert not home.exists()  # nothing at all is written before the server answers
 
 
 def test_offline_says_it_could_not_reach_the_server(home: Path) -> None:
@@ -498,7 +519,7 @@ def test_offline_says_it_could_not_reach_the_server(home: Path) -> None:
         port = probe.getsockname()[1]
     with pytest.raises(ModelDownloadError, match=r"^Could not reach 127\.0\.0\.1: "):
         download(NAME, home, base_url=f"http://127.0.0.1:{port}/models")
-    assert leftovers(home) == []
+    assert not home.exists()
 
 
 def test_ctrl_c_during_the_download_cleans_up(home: Path, server: Server) -> None:
