@@ -116,7 +116,7 @@ class Timer:
     name: str
     """How it is called and said ("break", "homework break"); unique in its set."""
     total_ms: int
-    """Its length, including time added since the start."""
+    """Its length, including time added since the start (after it rang: the time added then)."""
     started_ms: int
     phase: TimerPhase
     ends_ms: int
@@ -237,9 +237,9 @@ def add(
 ) -> tuple[TimerSet, Timer]:
     """Add `seconds` to the named timer (default: the newest ringing one, else the newest).
 
-    A ringing timer stops ringing and runs again for `seconds`. Raises TimerError for a
-    non-positive amount or one that makes the timer longer than `rules.longest`, NoTimer when
-    there is no timer.
+    A ringing timer stops ringing and runs again for `seconds` (with no halfway cue). Raises
+    TimerError for a non-positive amount or one that makes the timer longer than
+    `rules.longest`, NoTimer when there is no timer.
     """
     if not math.isfinite(seconds) or seconds <= 0:
         raise TimerError(f"only a positive amount of time can be added, not {seconds!r}")
@@ -256,8 +256,14 @@ def add(
     elif timer.phase is TimerPhase.RUNNING:
         longer = replace(timer, total_ms=total, ends_ms=timer.ends_ms + extra)
     else:
+        # After the ring the added time is a countdown of its own; no halfway for a snooze.
         longer = replace(
-            timer, total_ms=total, phase=TimerPhase.RUNNING, ends_ms=at + extra, next_chime_ms=0
+            timer,
+            total_ms=extra,
+            phase=TimerPhase.RUNNING,
+            ends_ms=at + extra,
+            next_chime_ms=0,
+            given=timer.given | {CueKind.HALFWAY},
         )
     given = set(longer.given) - {CueKind.ENDED}
     if _left(longer, at) > _ms(60):
