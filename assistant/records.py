@@ -115,3 +115,33 @@ class ChainEvent:
     child_from_step: int
     """The 1-based first child step after the change."""
     session_id: str
+
+
+class AfterBreak(StrEnum):
+    """How the child seemed after a sensory break, in the parent's words (no claim of effect)."""
+
+    CALM = "calm"
+    OKAY = "okay"
+    WOUND_UP = "wound_up"
+    """Still wound up."""
+
+
+@dataclass(frozen=True, slots=True)
+class BreakRecord:
+    """One sensory break: what was planned, what ran, and how the child seemed after it."""
+
+    child: str
+    label: str
+    """What the break was for, as said ("sensory break before homework")."""
+    activity: str | None
+    """The activity id from the activities file ("wall-push-ups"); None when none was picked."""
+    planned_at: float | None
+    """When the schedule placed it, seconds since the epoch; None for a break started by voice."""
+    started_at: float
+    """When its timer started, seconds since the epoch."""
+    seconds: float
+    """Its planned length."""
+    ended_at: float | None = None
+    """When its timer ran out, seconds since the epoch; None when it was cancelled."""
+    after: AfterBreak | None = None
+    """The parent's answer to "how does the child seem now"; None when not answered."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from .chaining import ChainState
-from .records import ChainEvent, OutcomeRecord, SessionRecord, SpeechRecord
+from .records import BreakRecord, ChainEvent, OutcomeRecord, SessionRecord, SpeechRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,4 +118,12 @@ class Store(Protocol):
 
     def events(self, child: str, playbook: str | None = None) -> list[ChainEvent]:
         """Chain events of `child`, oldest first."""
+        ...
+
+    def log_break(self, record: BreakRecord) -> None:
+        """Append one sensory break (registering the child if new)."""
+        ...
+
+    def breaks(self, child: str) -> list[BreakRecord]:
+        """Sensory breaks of `child`, oldest start first."""
         ...

@@ -11,6 +11,8 @@ Layout under ``$OT_ASSISTANT_HOME/log/`` (folders 0700, files 0600)::
         sessions/<YYYY-MM>/<id>.json
                                   one file per session (month of its start, UTC): tables
                                   "session" (one document), "outcomes" and "speech"
+        breaks-<YYYY-MM>.json     table "breaks": the sensory breaks started that month (UTC),
+                                  a few a day, so a write stays small (about 30 kB at most)
 
 Why this shape (numbers measured here, ``/work/shared/research/tinydb-notes.md``):
 
@@ -71,6 +73,8 @@ from .chaining import ChainState
 from .errors import StoreError
 from .records import (
     Actor,
+    AfterBreak,
+    BreakRecord,
     ChainEvent,
     EventKind,
     Outcome,
@@ -96,6 +100,9 @@ EVENTS_PER_CHAIN_FILE = 200
 _CHAIN_FILE = re.compile(r"chains-(\d{4,})\.json")
 
 
+_BREAKS_FILE = re.compile(r"breaks-(\d{4}-\d{2}|undated)\.json")
+
+
 def _chain_name(number: int) -> str:
     return f"chains-{number:04d}.json"
 
@@ -112,6 +119,7 @@ _OUTCOMES = "outcomes"
 _SPEECH = "speech"
 _CHAINS = "chains"
 _EVENTS = "events"
+_BREAKS = "breaks"
 
 
 # --- paths and names ------------------------------------------------------------------------
@@ -455,6 +463,32 @@ def _event_record(doc: Mapping[str, Any]) -> ChainEvent:
     )
 
 
+def _break_doc(record: BreakRecord) -> dict[str, Any]:
+    return {
+        "child": record.child,
+        "label": record.label,
+        "activity": record.activity,
+        "planned_at": record.planned_at,
+        "started_at": record.started_at,
+        "seconds": record.seconds,
+        "ended_at": record.ended_at,
+        "after": None if record.after is None else record.after.value,
+    }
+
+
+def _break_record(doc: Mapping[str, Any]) -> BreakRecord:
+    return BreakRecord(
+        child=_str(doc, "child"),
+        label=_str(doc, "label"),
+        activity=None if doc["activity"] is None else _str(doc, "activity"),
+        planned_at=None if doc["planned_at"] is None else _float(doc, "planned_at"),
+        started_at=_float(doc, "started_at"),
+        seconds=_float(doc, "seconds"),
+        ended_at=None if doc["ended_at"] is None else _float(doc, "ended_at"),
+        after=None if doc["after"] is None else AfterBreak(_str(doc, "after")),
+    )
+
+
 def _records(path: Path, docs: Sequence[Document], convert: Callable[[Document], T]) -> list[T]:
     """Convert documents in logged (document id) order; a damaged one names its file."""
     try:
@@ -702,6 +736,35 @@ class TinyStore:
                     self._located[session_id] = candidate
                     return candidate
         return None
+
+    # --- sensory breaks ---------------------------------------------------------------------
+
+    def log_break(self, record: BreakRecord) -> None:
+        """Append one sensory break to its child's file for the month it started (UTC)."""
+        self.add_child(record.child)
+        child_dir = self._child_dir(record.child)
+        path = child_dir / f"breaks-{month_of(record.started_at)}.json"
+        with self._writing(child_dir / "write.lock", path) as db:
+            # Converting what is there first means a damaged file is named, never replaced.
+            _records(path, db.table(_BREAKS).all(), _break_record)
+            db.table(_BREAKS).insert(_break_doc(record))
+
+    def breaks(self, child: str) -> list[BreakRecord]:
+        """Sensory breaks of `child`, oldest start first (in logged order for equal starts)."""
+        child_dir = self._child_dir(child)
+        try:
+            names = sorted(os.listdir(child_dir))
+        except FileNotFoundError:
+            return []
+        except OSError as error:
+            raise _folder_error(child_dir, _os_reason(error)) from error
+        found: list[BreakRecord] = []
+        # Temporary files start with "." and so never match.
+        for name in names:
+            if _BREAKS_FILE.fullmatch(name):
+                path = child_dir / name
+                found += _records(path, _open(path)[0].table(_BREAKS).all(), _break_record)
+        return sorted(found, key=lambda record: record.started_at)
 
     # --- reading history (progress, export) -------------------------------------------------
 
