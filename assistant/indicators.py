@@ -578,10 +578,10 @@ class _Routine:
             12: "you can step back from the routine",
         }[weeks]
         if self.now < due:
-            text = f"{weeks} weeks ({_date(due)}): {goal}. Not due yet."
+            text = f"{weeks} weeks ({date_text(due)}): {goal}. Not due yet."
             return Milestone(weeks, goal, due, MilestoneStatus.UPCOMING, text)
         status, text = {4: self._four, 8: self._eight, 12: self._twelve}[weeks](due)
-        return Milestone(weeks, goal, due, status, f"{weeks} weeks ({_date(due)}): {text}")
+        return Milestone(weeks, goal, due, status, f"{weeks} weeks ({date_text(due)}): {text}")
 
     def _four(self, due: float) -> tuple[MilestoneStatus, str]:
         change = self._change(self.first, due)
@@ -591,8 +591,8 @@ class _Routine:
                 "needed."
             )
         numbers = (
-            f"about {_num(change.before)} steps of help a session in the first two weeks, "
-            f"{_num(change.after)} in weeks 3 and 4"
+            f"about {num_text(change.before)} steps of help a session in the first two weeks, "
+            f"{num_text(change.after)} in weeks 3 and 4"
         )
         if change.prompt_drop:
             return MilestoneStatus.MET, f"the routine needed less help: {numbers}."
@@ -623,7 +623,9 @@ class _Routine:
         steps, total = self.chain.steps_at(due), self.points[-1].steps_total
         grown = steps - self.points[0].child_steps
         since = (
-            f"{_count(grown, 'more step')} than at the start" if grown > 0 else "as at the start"
+            f"{count_text(grown, 'more step')} than at the start"
+            if grown > 0
+            else "as at the start"
         )
         return MilestoneStatus.NOT_MET, (
             f"not yet. {self.child} does {_part(steps, total)} on their own ({since}). You can "
@@ -644,7 +646,7 @@ class _Routine:
                 0,
             )
         if full < r.review_after_weeks:
-            when = _date(self.first + r.review_after_weeks * WEEK)
+            when = date_text(self.first + r.review_after_weeks * WEEK)
             return Review(
                 ReviewKind.TOO_EARLY,
                 f"From {when}, after {r.review_after_weeks} weeks of practice, this report will "
@@ -665,15 +667,14 @@ class _Routine:
             found = []
             if change.prompt_drop and change.before is not None and change.after is not None:
                 found.append(
-                    f"less help each session (about {_num(change.before)} steps, now "
-                    f"{_num(change.after)})"
+                    f"less help each session (about {num_text(change.before)} steps, now "
+                    f"{num_text(change.after)})"
                 )
             if change.more_steps > 0:
-                found.append(f"{self.child} took on {_count(change.more_steps, 'more step')}")
+                found.append(f"{self.child} took on {count_text(change.more_steps, 'more step')}")
             if change.initiations:
-                found.append(
-                    f"{self.child} started without being asked {_count(change.initiations, 'time')}"
-                )
+                times = count_text(change.initiations, "time")
+                found.append(f"{self.child} started without being asked {times}")
             return Review(
                 ReviewKind.CHANGING,
                 f"Things are changing over the last {n} weeks: {'; '.join(found)}. Keep going.",
@@ -712,12 +713,12 @@ class _Routine:
         firstw, lastw = done[0], done[-1]
         if firstw is lastw:
             return (
-                f"Help needed: about {_num(firstw.prompting)} steps a session (steps you did "
+                f"Help needed: about {num_text(firstw.prompting)} steps a session (steps you did "
                 'plus "not yet").'
             )
         return (
-            f'Help needed (steps you did plus "not yet"): about {_num(firstw.prompting)} a '
-            f"session in week {firstw.week}, {_num(lastw.prompting)} in week {lastw.week}."
+            f'Help needed (steps you did plus "not yet"): about {num_text(firstw.prompting)} a '
+            f"session in week {firstw.week}, {num_text(lastw.prompting)} in week {lastw.week}."
         )
 
     def chain_text(self) -> str:
@@ -725,17 +726,17 @@ class _Routine:
         grown = steps - self.points[0].child_steps
         text = f"{self.child} does {_part(steps, total)} on their own"
         if grown > 0:
-            return f"{text}: you no longer do {_count(grown, 'step')} you did at the start."
+            return f"{text}: you no longer do {count_text(grown, 'step')} you did at the start."
         if grown < 0:
-            return f"{text}; you have taken back {_count(-grown, 'step')} for now."
+            return f"{text}; you have taken back {count_text(-grown, 'step')} for now."
         return f"{text}, as at the start."
 
     def initiation_text(self) -> str:
         if not self.inits:
             return f"No starts without being asked logged yet for {self.child}."
-        last = _date(self.inits[-1].at)
+        last = date_text(self.inits[-1].at)
         return (
-            f"{self.child} started without being asked {_count(len(self.inits), 'time')}, "
+            f"{self.child} started without being asked {count_text(len(self.inits), 'time')}, "
             f"most recently on {last}."
         )
 
@@ -743,11 +744,11 @@ class _Routine:
         counted = [w for w in self.weeks if w.descriptive or w.directive]
         if not counted:
             return "No comments counted yet."
-        target = _num(self.rules.ratio_target)
+        target = num_text(self.rules.ratio_target)
 
         def ratio(ws: Sequence[WeekPoint]) -> str:
             d, c = sum(w.descriptive for w in ws), sum(w.directive for w in ws)
-            return f"{_num(d / c)} to 1" if c else "no instructions at all"
+            return f"{num_text(d / c)} to 1" if c else "no instructions at all"
 
         span = self.rules.compare_weeks
         if len(counted) <= span:
@@ -767,8 +768,8 @@ def _breaks_text(child: str, weeks: Sequence[BreakWeek]) -> str:
     recent = weeks[-4:]
     per_week = sum(w.count for w in recent) / len(recent)
     return (
-        f"{_count(total, 'sensory break')} logged; about {_num(per_week)} a week over the "
-        f"last {_count(len(recent), 'week')}."
+        f"{count_text(total, 'sensory break')} logged; about {num_text(per_week)} a week over the "
+        f"last {count_text(len(recent), 'week')}."
     )
 
 
@@ -789,18 +790,20 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
-def _num(value: float | None) -> str:
-    """One decimal, without a trailing ".0": 7, 6.5."""
+def num_text(value: float | None) -> str:
+    """One decimal, without a trailing ".0": 7, 6.5; a dash for no value."""
     if value is None or math.isnan(value):
-        return "?"
+        return "\N{EN DASH}"
     text = f"{value:.1f}"
     return text[:-2] if text.endswith(".0") else text
 
 
-def _count(n: int, noun: str) -> str:
+def count_text(n: int, noun: str) -> str:
+    """ "1 step", "3 steps"."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def _date(at: float) -> str:
+def date_text(at: float) -> str:
+    """A UTC date the way people write it: "5 Mar 2026"."""
     d = datetime.fromtimestamp(at, UTC)
     return f"{d.day} {d:%b %Y}"
