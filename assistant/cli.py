@@ -91,6 +91,21 @@ def _parser() -> argparse.ArgumentParser:
     parse.add_argument("--lang", default="en")
     parse.set_defaults(handler=_parse)
 
+    model = sub.add_parser("model", help="where the speech model is, check it, download one")
+    model_sub = model.add_subparsers(dest="action", required=True, metavar="ACTION")
+    for name, handler, text in (
+        ("path", _model_path, "every place a model is looked for, and the one that is used"),
+        ("check", _model_check, "load the model and report its language, vocabulary, load time"),
+    ):
+        action = model_sub.add_parser(name, help=text)
+        action.add_argument("--model", type=Path, help="a model folder")
+        action.add_argument("--lang", default="en", help="language (default en)")
+        action.set_defaults(handler=handler)
+    download = model_sub.add_parser("download", help="fetch a model, with a progress bar")
+    download.add_argument("name", nargs="?", help="model name (default: the small US-English one)")
+    download.add_argument("--sha256", help="the archive's expected SHA-256, for unknown models")
+    download.set_defaults(handler=_model_download)
+
     books = sub.add_parser("playbooks", help="list, show or validate playbooks")
     books_sub = books.add_subparsers(dest="action", required=True, metavar="ACTION")
     books_sub.add_parser("list", help="shipped and user playbooks").set_defaults(handler=_list)
@@ -230,6 +245,55 @@ def _texts(given: Sequence[str], stdin: TextIO) -> Iterator[str]:
             return
         if line.strip():
             yield line.rstrip("\n")
+
+
+# -- the speech model ---------------------------------------------------------------------
+
+
+def _model_path(args: argparse.Namespace) -> int:
+    from . import speech_model
+
+    home = data_home()
+    for line in speech_model.lookup_lines(args.model, args.lang, home):
+        print(line)
+    speech_model.find_model(args.model, args.lang, home)  # none: exit 2 with the sentence
+    return 0
+
+
+def _model_check(args: argparse.Namespace) -> int:
+    from . import speech_model
+
+    info = speech_model.check_model(speech_model.find_model(args.model, args.lang, data_home()))
+    words = f"{info.vocabulary:,} words" if info.vocabulary is not None else "unknown"
+    print(f"model: {info.path}")
+    print(f"language: {info.language or 'unknown'}")
+    print(f"vocabulary: {words}")
+    print(f"command grammars: {'yes' if info.grammar else 'no (this model ignores --grammar)'}")
+    print(f"loaded in {info.load_seconds:.1f} s")
+    return 0
+
+
+def _model_download(args: argparse.Namespace) -> int:
+    from . import speech_model
+
+    name = args.name or speech_model.DEFAULT_MODEL
+    if args.sha256 is None and name not in speech_model.KNOWN_MODELS:
+        _notice(
+            f"No checksum is known for {name}, so only its size and zip are checked "
+            "(give --sha256 to check it)."
+        )
+    print(_fetch_model(name, args.sha256))
+    return 0
+
+
+def _fetch_model(name: str, sha256: str | None = None) -> Path:
+    from . import speech_model
+
+    bar = speech_model.progress_bar(sys.stderr)
+    try:
+        return speech_model.download(name, data_home(), sha256=sha256, progress=bar)
+    finally:
+        bar.close()  # ends a half-drawn bar line before any error sentence
 
 
 # -- playbooks ------------------------------------------------------------------------------
