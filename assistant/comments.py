@@ -150,6 +150,8 @@ class CommentClassifier:
         self._breaks = _phrases(cues.clause_breaks, anchor="any")
         self._lead = _phrases((*cues.fillers, *cues.vocatives), anchor="lead")
         self._rules = tuple((rule, _rule_pattern(rule, cues.words)) for rule in cues.rules)
+        self._lead_with: dict[str, re.Pattern[str] | None] = {}
+        """Child's name -> the leading-words pattern that includes it (a session has one)."""
 
     @classmethod
     def for_language(cls, language: str) -> CommentClassifier:
@@ -182,7 +184,12 @@ class CommentClassifier:
     def _classify(self, text: str, child: str | None) -> Classification:
         lead = self._lead
         if child and normalise(child):
-            lead = _phrases((*self.cues.fillers, *self.cues.vocatives, child), anchor="lead")
+            if child not in self._lead_with:
+                if len(self._lead_with) >= 32:  # bounded: a session asks about one child
+                    self._lead_with.clear()
+                names = (*self.cues.fillers, *self.cues.vocatives, child)
+                self._lead_with[child] = _phrases(names, anchor="lead")
+            lead = self._lead_with[child]
         decided = [self._clause(clause) for clause in self._clauses(text, lead)]
         if not decided:
             return Classification(self.cues.fallback, self.cues.fallback_confidence)
