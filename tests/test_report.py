@@ -17,6 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,8 @@ from histories import (  # tests/ is on sys.path under pytest
     improving,
     simulate,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assistant.report import render_report
 
@@ -131,6 +134,45 @@ def test_text_from_the_log_and_playbooks_is_escaped() -> None:
     assert "<script>" not in page and "<b>Teeth" not in page
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; Jo" in page
     assert "&lt;b&gt;Teeth&lt;/b&gt; &amp; &quot;gums&quot;" in page
+
+
+class Headings(HTMLParser):
+    """The text of the <h1> and <h2> headings, as a browser would show it."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.headings: list[str] = []
+        self._open = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("h1", "h2"):
+            self._open = True
+            self.headings.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("h1", "h2"):
+            self._open = False
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            self.headings[-1] += data
+
+
+ONE_SESSION = simulate(History("x"), "toothbrushing", 9, [0], flat_child)
+
+
+@settings(max_examples=50)
+@given(name=st.text(min_size=1, max_size=30), title=st.text(min_size=1, max_size=30))
+def test_any_name_and_title_come_back_as_the_same_text(name: str, title: str) -> None:
+    sessions = [replace(s, child=name) for s in ONE_SESSION.sessions]
+    page = render_report(
+        name, sessions, ONE_SESSION.outcomes, [], now=NOW, titles={"toothbrushing": title}
+    )
+    parser = Headings()
+    parser.feed(page)
+    # The parser normalises newlines the way HTML does; compare with that in mind.
+    expected = [f"Progress for {name}", title, "Sensory breaks"]
+    assert parser.headings == [h.replace("\r\n", "\n").replace("\r", "\n") for h in expected]
 
 
 def test_a_missing_title_falls_back_to_the_playbook_id() -> None:
