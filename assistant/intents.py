@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from .datafile import Checker, UnreadableData, read_yaml
 from .errors import IntentsError
 from .paths import SHIPPED_INTENTS
-from .text import normalise
+from .text import expand, normalise, normalise_phrase
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +31,32 @@ CANONICAL = (
 )
 
 
+# Where a phrase may say "a value goes here"; the matcher fills the slot of the same name.
+SLOT_PLACEHOLDERS: dict[str, frozenset[str]] = {"timer_start": frozenset({"duration"})}
+
+
+@dataclass(frozen=True, slots=True)
+class WordRules:
+    """Words that change what an utterance means, per language (every list may be empty)."""
+
+    negations: tuple[str, ...] = ()
+    """Words that negate ("not", "didn't"): a negated *done* reads as *not yet*, never as done."""
+    questions: tuple[str, ...] = ()
+    """An utterance opening with one of these ("are", "did") is a yes/no question: talk to the
+    child ("are you done"), never a command."""
+    question_ends: tuple[str, ...] = ()
+    """An utterance closing with one of these ("done yet") is a question too, unless negated."""
+    addressee: tuple[str, ...] = ()
+    """Words that show the child is spoken to ("you", "sweetie"): never an outcome."""
+    praise: tuple[str, ...] = ()
+    """Praise ("well done", "good job"): said to the child, never an outcome."""
+    requests: tuple[str, ...] = ()
+    """Polite openings ("can you") dropped before matching; a request is never an outcome."""
+
+
+_WORD_LISTS = frozenset(f.name for f in fields(WordRules))
+
+
 @dataclass(frozen=True, slots=True)
 class IntentPhrases:
     """The phrases of one language, by intent."""
@@ -38,10 +64,12 @@ class IntentPhrases:
     language: str
     """ISO code, e.g. "en"."""
     phrases: dict[str, tuple[str, ...]]
-    """Intent name -> normalised phrases."""
+    """Intent name -> normalised phrases, templates expanded; `{duration}` marks a slot."""
     fillers: tuple[str, ...] = ()
     """Normalised words or word sequences that carry no meaning for a command ("please")."""
     source: Path | None = None
+    words: WordRules = WordRules()
+    """The language's negations, question openings, praise and so on (optional in the file)."""
 
 
 def intents_file(language: str) -> Path:
@@ -56,16 +84,15 @@ def load_intents(path: Path) -> IntentPhrases:
     except UnreadableData as exc:
         raise IntentsError(f"The intents {exc}.", (str(exc),)) from exc
     check = Checker(path)
-    top = check.mapping(data, "", required={"language", "intents"}, optional={"fillers"})
+    top = check.mapping(data, "", required={"language", "intents"}, optional={"fillers", "words"})
     phrases: dict[str, tuple[str, ...]] = {}
-    fillers: list[str] = []
+    fillers: tuple[str, ...] = ()
+    words = WordRules()
     language = ""
     if top is not None:
         language = check.text(top.get("language"), "language") or ""
-        for i, raw in enumerate(check.items(top.get("fillers", []), "fillers", 0, 200)):
-            filler = check.text(raw, f"fillers[{i}]")
-            if filler:
-                fillers.append(normalise(filler))
+        fillers = _word_list(top.get("fillers", []), "fillers", check)
+        words = _word_rules(top.get("words", {}), check)
         section = check.mapping(
             top.get("intents"), "intents", required=set(), optional=set(CANONICAL)
         )
@@ -76,14 +103,55 @@ def load_intents(path: Path) -> IntentPhrases:
             if entry is None:
                 continue
             items = check.items(entry.get("phrases"), f"intents.{name}.phrases", 1, 500)
-            texts = [check.text(p, f"intents.{name}.phrases[{i}]") for i, p in enumerate(items)]
-            phrases[name] = tuple(normalise(t) for t in texts if t)
+            phrases[name] = _phrases(name, items, check)
         _check_unique(phrases, check)
     if check.problems or top is None:
         raise IntentsError(
             f"The intents file {path} is not valid: {check.problems[0]}", tuple(check.problems)
         )
-    return IntentPhrases(language, phrases, tuple(fillers), source=path)
+    return IntentPhrases(language, phrases, fillers, source=path, words=words)
+
+
+def _phrases(name: str, items: list[object], check: Checker) -> tuple[str, ...]:
+    """The normalised sentences of one intent's phrase templates, without repeats."""
+    slots = SLOT_PLACEHOLDERS.get(name, frozenset())
+    found: dict[str, None] = {}
+    for i, item in enumerate(items):
+        where = f"intents.{name}.phrases[{i}]"
+        text = check.text(item, where, slots)
+        if not text:
+            continue
+        try:
+            sentences = expand(text)
+        except ValueError as exc:
+            check.add(where, str(exc))
+            continue
+        for sentence in sentences:
+            norm = normalise_phrase(sentence)
+            if norm:
+                found.setdefault(norm, None)
+    return tuple(found)
+
+
+def _word_list(raw: object, where: str, check: Checker) -> tuple[str, ...]:
+    found: list[str] = []
+    for i, item in enumerate(check.items(raw, where, 0, 200)):
+        word = check.text(item, f"{where}[{i}]")
+        if word:
+            found.append(normalise(word))
+    return tuple(w for w in found if w)
+
+
+def _word_rules(raw: object, check: Checker) -> WordRules:
+    section = check.mapping(raw, "words", required=set(), optional=_WORD_LISTS)
+    if section is None:
+        return WordRules()
+    lists = {
+        key: _word_list(value, f"words.{key}", check)
+        for key, value in section.items()
+        if key in _WORD_LISTS
+    }
+    return WordRules(**lists)
 
 
 def _check_unique(phrases: dict[str, tuple[str, ...]], check: Checker) -> None:

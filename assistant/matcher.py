@@ -1,27 +1,57 @@
 """The intent matcher: recogniser text -> one canonical intent, or nothing.
 
-Every phrase of every intent is scored against the whole utterance with rapidfuzz's
-`ratio` (normalised Indel similarity), so extra words lower the score: "are you done"
-is far from "done". An intent is taken only when its best phrase clears a floor *and*
-beats the best phrase of any other intent by a margin (hassil's fuzzy matcher rejects
-within 0.2 of a rival for the same reason). Below the floor but near it, the reading is
-*unsure*: the session asks rather than guesses.
+A parent at the sink talks all the time, mostly to the child. The matcher takes a command
+only when the whole utterance is one, and never takes *done* from a guess:
+
+1. **Normalise** (lowercase words), drop filler words ("please", "um") and a polite opening
+   ("can you ..."). A spoken duration ("two and a half minutes") is cut out and kept for the
+   `seconds` slot of timer_start; phrases mark where it goes with `{duration}`.
+2. **Score** every phrase of every intent against the whole utterance, twice, and keep the
+   lower score: rapidfuzz's `ratio` (normalised Indel similarity) over the *characters*, which
+   forgives small mishearings ("knot yet"), and the same over the *words*, after snapping each
+   unknown word to the nearest phrase word within one or two letters ("neck" -> "next"). In
+   the word score an extra or swapped word costs a whole word, as an unmatched word costs in
+   Rhasspy's fsticuffs (confidence = 1 - cost / words): "stop the water" is far from "stop the
+   timer" though their letters are close, and "she did it at school" is far from "she did it".
+3. **Read the words that change meaning** (lists per language in `intents/<lang>.yaml`):
+   a negation turns a *done* reading into *not yet* ("she isn't finished" scores as "she
+   finished", negated) and removes *done* altogether; words aimed at the child ("you",
+   praise such as "well done") or a request remove both outcomes; a yes/no question ("are
+   you done", "did she do it", "finished yet") is no command at all.
+4. **Decide** as hassil's fuzzy matcher does: the best intent must clear a floor *and* beat
+   every other intent by a margin (hassil rejects within 0.2 of a rival in log-prob space;
+   here 0.08 in ratio space, 0.15 for *done*, whose floor is higher too). The best intent
+   overall must be one the session allows now; otherwise the matcher says nothing, so "not
+   yet" at a parent step never turns into "next".
+5. **Ask instead of guessing**: a weak or close outcome reading is `unsure`, not taken; so is
+   an outcome heard with low recogniser confidence, or one that an alternative reading
+   contradicts. The session asks "Did Sam do it on their own?".
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Indel
 
+from .durations import find_duration
 from .intents import IntentPhrases
 from .text import normalise
 
 log = logging.getLogger(__name__)
+
+OUTCOMES = frozenset({"done", "not_yet"})
+"""The intents that log what the child did: the costly ones to get wrong."""
+_SLOT = "#"  # stands for the duration in phrases and utterances; normalise() never emits it
+_MAX_ALTERNATIVES = 5  # Vosk n-best lists are short; this bounds the cost of hostile input
+_SAME_WORD = 75  # rapidfuzz ratio at which a heard word counts as a phrase word ("neck"/"next")
+_CUTOFF = 30  # phrases scoring below this (of 100) cannot matter to any decision
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +72,30 @@ class Candidate:
 
     name: str
     phrase: str
+    """The phrase as normalised; a negated done phrase reads "not: she did it"."""
     score: float
     """0..1."""
+
+
+class Rejection(StrEnum):
+    """Why an utterance that looked like a command was not taken."""
+
+    QUESTION = "question"
+    """A yes/no question ("are you done"): talk to the child."""
+    TO_CHILD = "to_child"
+    """Outcome words said to the child ("you did it", "well done")."""
+    REQUEST = "request"
+    """A polite request ("could you finish") is never an outcome report."""
+    CONTEXT = "context"
+    """The best reading is an intent the session does not take now."""
+    WEAK = "weak"
+    """The best reading is below the floor."""
+    CLOSE = "close"
+    """Two intents read too much alike."""
+    CONFIDENCE = "confidence"
+    """The recogniser was not sure enough of the words."""
+    ALTERNATIVES = "alternatives"
+    """Another reading of the recogniser means something else."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +107,12 @@ class Reading:
     intent: Intent | None
     """The accepted intent, or None."""
     candidates: tuple[Candidate, ...]
-    """Best phrase per allowed intent, best first."""
+    """Best phrase per allowed intent, best first (outcomes ruled out by the words are left
+    out: "are you done" has no done candidate)."""
     unsure: Candidate | None = None
-    """Set when the best candidate was close but not accepted: worth asking about."""
+    """Set when an outcome (done / not_yet) was heard but not taken: ask, don't guess."""
+    rejected: Rejection | None = None
+    """Why a command-like utterance was not taken; None when taken or plainly not a command."""
 
     @property
     def score(self) -> float:
@@ -69,14 +124,72 @@ class Reading:
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    """Acceptance rules, as similarities 0..1."""
+    """Acceptance rules, as similarities 0..1 (and recogniser confidences 0..1)."""
 
     floor: float = 0.84
     """The best phrase must score at least this."""
     margin: float = 0.08
     """... and beat the best phrase of every other intent by this much."""
     ask_floor: float = 0.70
-    """Between this and `floor` (or inside the margin) the reading is unsure."""
+    """An outcome reading between this and its floor (or inside the margin) is unsure."""
+    done_floor: float = 0.88
+    """*done* is the costly mistake: its best phrase must score at least this ..."""
+    done_margin: float = 0.15
+    """... and beat every other intent by this much."""
+    outcome_confidence: float = 0.75
+    """An outcome heard with lower recogniser confidence is asked about, not taken."""
+    command_confidence: float = 0.40
+    """Any other command heard with lower recogniser confidence is not taken."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Analysis:
+    """One utterance read against every intent, before the session's context applies."""
+
+    text: str
+    ranked: tuple[Candidate, ...]
+    """Best phrase per intent, best first."""
+    slots: dict[str, int]
+    """Slots of the best timer_start phrase (when it used the duration)."""
+    exact: bool = False
+    rejected: Rejection | None = None
+    blocked: Candidate | None = None
+    """The outcome the words ruled out (question, talk to the child, request), if any."""
+
+
+class _Words:
+    """A list of words or word sequences, found on word boundaries."""
+
+    def __init__(self, entries: Iterable[str]) -> None:
+        entries = sorted({e for e in entries if e}, key=len, reverse=True)  # longest first
+        alternation = "|".join(re.escape(e) for e in entries)
+        self._any = re.compile(rf"(?:^| )(?:{alternation})(?= |$)") if entries else None
+        self._start = re.compile(rf"^(?:{alternation})(?= |$)") if entries else None
+        self._end = re.compile(rf"(?:^| )(?:{alternation})$") if entries else None
+
+    def found_in(self, text: str) -> bool:
+        return self._any is not None and self._any.search(text) is not None
+
+    def opens(self, text: str) -> bool:
+        return self._start is not None and self._start.search(text) is not None
+
+    def closes(self, text: str) -> bool:
+        return self._end is not None and self._end.search(text) is not None
+
+    def remove(self, text: str) -> str:
+        if self._any is None:
+            return text
+        return " ".join(self._any.sub(" ", text).split())
+
+    def remove_opening(self, text: str) -> str:
+        if self._start is None:
+            return text
+        return " ".join(self._start.sub("", text).split())
+
+    def remove_closing(self, text: str) -> str:
+        if self._end is None:
+            return text
+        return " ".join(self._end.sub("", text).split())
 
 
 class IntentMatcher:
@@ -85,21 +198,38 @@ class IntentMatcher:
     def __init__(self, phrases: IntentPhrases, thresholds: Thresholds = Thresholds()) -> None:
         self.language = phrases.language
         self.thresholds = thresholds
-        self._choices: list[str] = []
-        self._owners: list[str] = []
+        rules = phrases.words
+        self._fillers = _Words(phrases.fillers)
+        self._negations = _Words(rules.negations)
+        self._questions = _Words(rules.questions)
+        self._question_ends = _Words(rules.question_ends)
+        self._to_child = _Words((*rules.addressee, *rules.praise))
+        self._requests = _Words(rules.requests)
+        # Durations are read in English only for now; other languages get timer_start
+        # without a `seconds` slot until they have a parser.
+        self._durations = self.language == "en"
+        self._plain = _Phrases()
+        self._slotted = _Phrases()
+        self._done = _Phrases()
         self._exact: dict[str, str] = {}
-        # Longest first, so "thank you" goes before "thank".
-        fillers = sorted(phrases.fillers, key=len, reverse=True)
-        self._fillers = (
-            re.compile(r"\b(?:" + "|".join(re.escape(f) for f in fillers) + r")\b")
-            if fillers
-            else None
-        )
         for name, texts in phrases.phrases.items():
             for text in texts:
-                self._choices.append(text)
-                self._owners.append(name)
-                self._exact.setdefault(text, name)
+                # Phrases go through the same filler removal as utterances, so "pause
+                # please" in the file and "pause please" said both read "pause".
+                phrase = self._strip_fillers(text.replace("{duration}", _SLOT))
+                if _SLOT in phrase.split():
+                    self._slotted.add(name, phrase)
+                    continue
+                self._plain.add(name, phrase)
+                self._exact.setdefault(phrase, name)
+                if name == "done":
+                    self._done.add(name, phrase)
+        self._vocabulary = sorted(
+            {w for p in (*self._plain.texts, *self._slotted.texts) for w in p.split()}
+        )
+        self._known = frozenset(self._vocabulary)
+
+    # -- public ------------------------------------------------------------------------------
 
     def read(
         self,
@@ -109,51 +239,253 @@ class IntentMatcher:
         confidence: float = 1.0,
         alternatives: Sequence[str] = (),
     ) -> Reading:
-        """Score `text` against the intents in `allowed` (all when None).
+        """Read `text` in a context that takes the intents in `allowed` (all when None).
 
-        `confidence` and `alternatives` come from the recogniser when it has them (typed text:
-        1.0 and none).
+        `confidence` (the recogniser's mean word confidence, 0..1) and `alternatives` (its
+        other readings, best first) only ever hold an intent back, never add one: typed text
+        (1.0 and none) stands on its own.
         """
-        norm = self._strip_fillers(normalise(text))
-        if not norm:
-            return Reading(norm, None, ())
-        exact = self._exact.get(norm)
-        if exact is not None and (allowed is None or exact in allowed):
-            hit = Candidate(exact, norm, 1.0)
-            return Reading(norm, Intent(exact, {}, 1.0), (hit,))
-        candidates = self._rank(norm, allowed)
-        return self._decide(norm, candidates)
+        reading = self._decide(self._analyse(text), allowed)
+        return self._weigh(reading, confidence, alternatives)
 
     def match(self, text: str, allowed: AbstractSet[str] | None = None) -> Intent | None:
         """The accepted intent of `text`, or None."""
         return self.read(text, allowed).intent
 
+    # -- reading the words -------------------------------------------------------------------
+
     def _strip_fillers(self, norm: str) -> str:
-        if self._fillers is None:
-            return norm
-        stripped = " ".join(self._fillers.sub(" ", norm).split())
+        stripped = self._fillers.remove(norm)
         return stripped or norm  # "okay" alone still reaches the phrases
 
-    def _rank(self, norm: str, allowed: AbstractSet[str] | None) -> tuple[Candidate, ...]:
-        best: dict[str, Candidate] = {}
-        cutoff = self.thresholds.ask_floor * 100 - 20  # rivals below this cannot matter
-        for phrase, score, index in process.extract(
-            norm, self._choices, scorer=fuzz.ratio, limit=None, score_cutoff=max(cutoff, 0)
-        ):
-            name = self._owners[index]
-            if allowed is not None and name not in allowed:
-                continue
-            if name not in best:  # results come best first
-                best[name] = Candidate(name, phrase, score / 100)
-        return tuple(sorted(best.values(), key=lambda c: -c.score))
+    def _analyse(self, text: str) -> _Analysis:
+        core = self._strip_fillers(normalise(text))
+        if not core:
+            return _Analysis(core, (), {})
+        owner = self._exact.get(core)
+        if owner is not None:  # a listed phrase is trusted whole, whatever words it has
+            return _Analysis(core, (Candidate(owner, core, 1.0),), {}, exact=True)
+        request = self._requests.opens(core)
+        if request:  # "can you say that again" -> "say that again"
+            core = self._requests.remove_opening(core) or core
+            owner = self._exact.get(core)
+            if owner is not None and owner not in OUTCOMES:
+                return _Analysis(core, (Candidate(owner, core, 1.0),), {}, exact=True)
+        best, slots = self._rank(core)
+        negated = self._negations.found_in(core)
+        blocked: Candidate | None = None
+        rejected: Rejection | None = None
+        if negated:
+            # A negated done is a not yet ("she isn't finished" ~ not "she finished"), and
+            # never a done: even "not done at all" must not log done.
+            flipped = self._flip(core)
+            if flipped is not None and flipped.score > _score(best, "not_yet"):
+                best["not_yet"] = flipped
+            best.pop("done", None)
+        floor = self.thresholds.ask_floor
+        if request or self._to_child.found_in(core):
+            blocked = _best_outcome(best, floor)
+            best.pop("done", None)
+            best.pop("not_yet", None)
+            rejected = Rejection.REQUEST if request else Rejection.TO_CHILD
+        ranked = tuple(sorted(best.values(), key=lambda c: -c.score))
+        if not request and self._is_question(core, ranked, negated):
+            return _Analysis(
+                core,
+                (),
+                {},
+                rejected=Rejection.QUESTION,
+                blocked=blocked or _best_outcome(best, floor),
+            )
+        if rejected is not None and blocked is None:
+            rejected = None  # nothing was held back: plain chatter, not a rejected command
+        return _Analysis(core, ranked, slots, rejected=rejected, blocked=blocked)
 
-    def _decide(self, norm: str, candidates: tuple[Candidate, ...]) -> Reading:
-        if not candidates:
-            return Reading(norm, None, ())
-        top = candidates[0]
-        rival = candidates[1].score if len(candidates) > 1 else 0.0
+    def _rank(self, core: str) -> tuple[dict[str, Candidate], dict[str, int]]:
+        """Best candidate per intent over all phrases, and the slots of timer_start's."""
+        best: dict[str, Candidate] = {}
+        self._plain.collect(best, core, self._snap(core))
+        slots: dict[str, int] = {}
+        words = core.split()
+        found = find_duration(words) if self._durations else None
+        if found is not None:
+            slotted = " ".join([*words[: found.start], _SLOT, *words[found.end :]])
+            before = _score(best, "timer_start")
+            self._slotted.collect(best, slotted, self._snap(slotted))
+            if _score(best, "timer_start") > before:  # the duration phrase won: keep it
+                slots = {"seconds": found.seconds}
+        return best, slots
+
+    def _snap(self, text: str) -> list[str]:
+        """The words of `text`, each unknown one replaced by the nearest phrase word, if close."""
+        snapped: list[str] = []
+        for word in text.split():
+            if word not in self._known:
+                hit = process.extractOne(
+                    word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=_SAME_WORD
+                )
+                if hit is not None:
+                    word = hit[0]
+            snapped.append(word)
+        return snapped
+
+    def _flip(self, core: str) -> Candidate | None:
+        positive = self._negations.remove(core)
+        if not positive:
+            return None
+        found: dict[str, Candidate] = {}
+        # Letters only: taking the negation out leaves broken grammar ("he isn't done" -> "he
+        # done") that the word score would punish, and a flip can only ever give not yet.
+        self._done.collect(found, positive, None)
+        done = found.get("done")
+        if done is None:
+            return None
+        return Candidate("not_yet", f"not: {done.phrase}", done.score)
+
+    def _is_question(self, core: str, ranked: tuple[Candidate, ...], negated: bool) -> bool:
+        # The phrases decide which openings are commands: "did it by herself" is a listed
+        # report, "did she do it" is a question. Same for endings: "not yet" is a command,
+        # "finished yet" asks whether done.
+        top = ranked[0].phrase if ranked else ""
+        if self._questions.opens(core) and top.split()[:1] != core.split()[:1]:
+            return True
+        if negated or not self._question_ends.closes(core):
+            return False
+        stem = self._question_ends.remove_closing(core)
+        if not stem:
+            return False
+        stem_best, _ = self._rank(stem)
+        outcome = _best_outcome(stem_best, self.thresholds.ask_floor)
+        return outcome is not None and outcome.name == "done"
+
+    # -- deciding ----------------------------------------------------------------------------
+
+    def _decide(self, heard: _Analysis, allowed: AbstractSet[str] | None) -> Reading:
         t = self.thresholds
-        if top.score >= t.floor and top.score - rival >= t.margin:
-            return Reading(norm, Intent(top.name, {}, top.score), candidates)
-        unsure = top if top.score >= t.ask_floor else None
-        return Reading(norm, None, candidates, unsure)
+        visible = tuple(c for c in heard.ranked if allowed is None or c.name in allowed)
+        if not heard.ranked:
+            return Reading(heard.text, None, (), rejected=heard.rejected)
+        top = heard.ranked[0]
+        if allowed is not None and top.name not in allowed:
+            # Outside what the session takes now, say nothing at all: no intent and nothing
+            # to ask about, even if a lesser reading would fit ("not yet" at a parent step).
+            why = Rejection.CONTEXT if top.score >= t.ask_floor else heard.rejected
+            return Reading(heard.text, None, visible, rejected=why)
+        slots = heard.slots if top.name == "timer_start" else {}
+        if heard.exact:
+            return Reading(heard.text, Intent(top.name, slots, 1.0), visible)
+        rival = heard.ranked[1].score if len(heard.ranked) > 1 else 0.0
+        floor, margin = (t.done_floor, t.done_margin) if top.name == "done" else (t.floor, t.margin)
+        if top.score >= floor and top.score - rival >= margin and _heard_words(heard.text, top):
+            return Reading(heard.text, Intent(top.name, dict(slots), top.score), visible)
+        unsure = next(
+            (
+                c
+                for c in visible
+                if c.name in OUTCOMES and c.score >= t.ask_floor and top.score - c.score < t.margin
+            ),
+            None,
+        )
+        why = Rejection.WEAK if top.score < floor else Rejection.CLOSE
+        if unsure is None and top.score < t.ask_floor:
+            why = heard.rejected  # far from every phrase: chatter, unless the words held it
+        return Reading(heard.text, None, visible, unsure, why)
+
+    def _weigh(self, reading: Reading, confidence: float, alternatives: Sequence[str]) -> Reading:
+        """Hold back what the recogniser itself doubts."""
+        intent = reading.intent
+        if intent is None:
+            return reading
+        t = self.thresholds
+        if intent.name not in OUTCOMES:
+            if confidence < t.command_confidence:
+                return replace(reading, intent=None, rejected=Rejection.CONFIDENCE)
+            return reading
+        heard = Candidate(intent.name, reading.text, intent.score)
+        if confidence < t.outcome_confidence:
+            return replace(reading, intent=None, unsure=heard, rejected=Rejection.CONFIDENCE)
+        if any(self._contradicts(intent.name, alt) for alt in alternatives[:_MAX_ALTERNATIVES]):
+            return replace(reading, intent=None, unsure=heard, rejected=Rejection.ALTERNATIVES)
+        return reading
+
+    def _contradicts(self, outcome: str, alternative: str) -> bool:
+        """Whether another reading of the same sound means something else than `outcome`."""
+        other = self._analyse(alternative)
+        if outcome == "done" and (other.blocked is not None or other.rejected is not None):
+            return True  # "done" might have been "are you done": not worth a false done
+        read = self._decide(other, None)
+        said = read.intent.name if read.intent is not None else None
+        asked = read.unsure.name if read.unsure is not None else None
+        if outcome == "done":
+            return (said is not None and said != "done") or asked == "not_yet"
+        return "done" in (said, asked)
+
+
+class _Phrases:
+    """Phrases with their intents, scored against an utterance by characters and by words."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.owners: list[str] = []
+        self.words: list[list[str]] = []
+
+    def add(self, name: str, phrase: str) -> None:
+        self.texts.append(phrase)
+        self.owners.append(name)
+        self.words.append(phrase.split())
+
+    def collect(self, best: dict[str, Candidate], text: str, words: list[str] | None) -> None:
+        """Keep in `best` the better of what it has and `text`'s best phrase per intent.
+
+        Scores by letters, and also by `words` (the snapped words of `text`) when given.
+        """
+        if not text or not self.texts:
+            return
+        by_words: dict[int, float] | None = None
+        if words is not None:
+            by_words = {
+                index: score
+                for _, score, index in process.extract(
+                    words,
+                    self.words,
+                    scorer=Indel.normalized_similarity,
+                    limit=None,
+                    score_cutoff=_CUTOFF / 100,
+                )
+            }
+        for phrase, score, index in process.extract(
+            text, self.texts, scorer=fuzz.ratio, limit=None, score_cutoff=_CUTOFF
+        ):
+            # The lower of the two: letters forgive a mishearing, words catch a swapped word.
+            combined = score / 100
+            if by_words is not None:
+                combined = min(combined, by_words.get(index, 0.0))
+            name = self.owners[index]
+            current = best.get(name)
+            if current is None or combined > current.score:
+                best[name] = Candidate(name, phrase, combined)
+
+
+def _heard_words(text: str, top: Candidate) -> bool:
+    """Whether a fuzzy *done* rests on words really heard, not on letters alone.
+
+    Character similarity forgives "its done" for "it's done", but it would also take a
+    made-up "donee" for "done". *done* is only taken when at least half of its phrase's words
+    are in the utterance as they are; other intents cost less when wrong and need no such proof.
+    """
+    if top.name != "done":
+        return True
+    said = set(text.split())
+    words = top.phrase.split()
+    return 2 * sum(word in said for word in words) >= len(words)
+
+
+def _score(best: dict[str, Candidate], name: str) -> float:
+    found = best.get(name)
+    return found.score if found is not None else 0.0
+
+
+def _best_outcome(best: dict[str, Candidate], floor: float) -> Candidate | None:
+    """The best-scoring outcome candidate at or above `floor`."""
+    outcomes = [c for c in best.values() if c.name in OUTCOMES and c.score >= floor]
+    return max(outcomes, key=lambda c: c.score) if outcomes else None

@@ -1,0 +1,183 @@
+"""Spoken durations -> seconds, for English recogniser text ("two and a half minutes" -> 150).
+
+Vosk writes numbers as words, so the timer needs its own words-to-number step (Mycroft/OVOS
+convert words to numbers first; Rhasspy and Home Assistant spell "and a half" out as template
+rules). This module does the conversion on the word list the matcher already has, and says
+*where* the duration is, so the matcher can cut that span out, match the rest ("start a ...
+timer") against the phrases and put the number in the `seconds` slot.
+
+What it reads, with digits allowed wherever a number word is:
+
+- a number and a unit: "five minutes", "ninety seconds", "an hour", "7 minute";
+- halves: "two and a half minutes", "a minute and a half", "half a minute", "half an hour";
+- parts from larger to smaller units: "two minutes and thirty seconds", "1 hour 15 minutes";
+- a bare number after minutes or hours: "two minutes thirty", "one hour fifteen".
+
+A number with no unit ("set a timer for ten") is not a duration: guessing the unit is how
+"twelve" became a two-minute timer in speech-to-phrase (#13). Everything here is pure.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
+
+_ONES = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+}
+_TEENS = {
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+}
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+_UNITS = {
+    "second": 1,
+    "seconds": 1,
+    "sec": 1,
+    "secs": 1,
+    "minute": 60,
+    "minutes": 60,
+    "min": 60,
+    "mins": 60,
+    "hour": 3600,
+    "hours": 3600,
+}
+_ARTICLES = frozenset({"a", "an"})
+MAX_SECONDS = 24 * 3600
+"""Longer is not a timer anyone at the sink means: such text is not read as a duration."""
+_MAX_DIGITS = 5  # bounds int() on hostile input; 99999 seconds is already past a day
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    """A duration found in a word list."""
+
+    start: int
+    """Index of its first word."""
+    end: int
+    """Index after its last word."""
+    seconds: int
+    """Length, in whole seconds (> 0)."""
+
+
+def parse_duration(text: str) -> int | None:
+    """Seconds when all of `text` (lowercase words) is one duration, else None."""
+    words = text.split()
+    found = find_duration(words)
+    if found is None or found.start != 0 or found.end != len(words):
+        return None
+    return found.seconds
+
+
+def find_duration(words: Sequence[str]) -> Duration | None:
+    """The first duration in `words`, taken as long as it goes; None when there is none."""
+    for start in range(len(words)):
+        parsed = _duration_at(words, start)
+        if parsed is not None:
+            seconds, end = parsed
+            if 0 < seconds <= MAX_SECONDS:
+                return Duration(start, end, seconds)
+    return None
+
+
+def _duration_at(words: Sequence[str], i: int) -> tuple[int, int] | None:
+    """(seconds, end) of the duration starting exactly at `i`."""
+    first = _part_at(words, i)
+    if first is None:
+        return None
+    total, unit, end = first
+    # Further parts must use smaller units ("1 hour 15 minutes"), so "five minutes and five
+    # minutes" stops after the first part rather than adding them up.
+    while end < len(words):
+        nxt = end + 1 if words[end] == "and" else end
+        part = _part_at(words, nxt)
+        if part is None or part[1] >= unit:
+            break
+        total, unit, end = total + part[0], part[1], part[2]
+    if unit >= 60 and end < len(words):
+        # "two minutes thirty", "one hour fifteen": a bare number counts in the next unit down.
+        number = _number_at(words, end)
+        if number is not None and (number[1] >= len(words) or words[number[1]] not in _UNITS):
+            value, after = number
+            if 0 < value < 60:
+                total, end = total + value * (unit // 60), after
+    return total, end
+
+
+def _part_at(words: Sequence[str], i: int) -> tuple[int, int, int] | None:
+    """(seconds, unit, end) of one number-and-unit part starting at `i`."""
+    if i >= len(words):
+        return None
+    if words[i] == "half" and i + 2 < len(words) and words[i + 1] in _ARTICLES:
+        unit = _UNITS.get(words[i + 2])
+        if unit is not None:  # "half a minute", "half an hour"
+            return unit // 2, unit, i + 3
+        return None
+    if words[i] in _ARTICLES:
+        count, j = 1, i + 1  # "a minute", "an hour"
+    else:
+        number = _number_at(words, i)
+        if number is None:
+            return None
+        count, j = number
+    halves = 0
+    if _and_a_half(words, j):  # "two and a half minutes"
+        halves, j = 1, j + 3
+    unit = _UNITS.get(words[j]) if j < len(words) else None
+    if unit is None:
+        return None
+    j += 1
+    if not halves and _and_a_half(words, j):  # "a minute and a half"
+        halves, j = 1, j + 3
+    return count * unit + halves * unit // 2, unit, j
+
+
+def _and_a_half(words: Sequence[str], i: int) -> bool:
+    return tuple(words[i : i + 3]) in (("and", "a", "half"), ("and", "an", "half"))
+
+
+def _number_at(words: Sequence[str], i: int) -> tuple[int, int] | None:
+    """(value, end) of a whole number 0..99 in words or digits starting at `i`."""
+    if i >= len(words):
+        return None
+    word = words[i]
+    if word.isascii() and word.isdigit():
+        return (int(word), i + 1) if len(word) <= _MAX_DIGITS else None
+    if word in _ONES:
+        return _ONES[word], i + 1
+    if word in _TEENS:
+        return _TEENS[word], i + 1
+    if word in _TENS:
+        if i + 1 < len(words) and words[i + 1] in _ONES and words[i + 1] != "zero":
+            return _TENS[word] + _ONES[words[i + 1]], i + 2  # "twenty five"
+        return _TENS[word], i + 1
+    return None
