@@ -165,16 +165,9 @@ def _parse(data: Any, check: Checker) -> Activities | None:
         if not isinstance(raw_kinds, Mapping) or not raw_kinds:
             check.add("kinds", "should be a mapping of kind ids to kinds, with at least one")
         else:
+            seen: dict[str, str] = {}
             for kind_id, raw in raw_kinds.items():
-                _kind(str(kind_id), raw, check, kinds, activities)
-    seen: dict[str, str] = {}
-    for activity in activities:
-        if activity.id in seen:
-            check.add(
-                f"kinds.{activity.kind}.activities",
-                f"the id {activity.id!r} is used twice (also in kinds.{seen[activity.id]})",
-            )
-        seen.setdefault(activity.id, activity.kind)
+                _kind(str(kind_id), raw, check, kinds, activities, seen)
     check_in = _check_in(top.get("check_in"), check)
     if check.problems or language is None or check_in is None:
         return None
@@ -182,8 +175,15 @@ def _parse(data: Any, check: Checker) -> Activities | None:
 
 
 def _kind(
-    kind_id: str, raw: Any, check: Checker, kinds: list[Kind], activities: list[Activity]
+    kind_id: str,
+    raw: Any,
+    check: Checker,
+    kinds: list[Kind],
+    activities: list[Activity],
+    seen: dict[str, str],
 ) -> None:
+    """Parse one kind into `kinds` and its activities into `activities`; `seen` maps each
+    activity id met so far to where it was, so a repeated id is reported wherever it is."""
     where = f"kinds.{kind_id}"
     if not _ID.match(kind_id):
         check.add(where, "a kind id should be lowercase letters, digits and hyphens")
@@ -202,12 +202,14 @@ def _kind(
     kinds.append(kind)
     items = check.items(section.get("activities"), f"{where}.activities", 1, 50)
     for i, item in enumerate(items):
-        activity = _activity(item, f"{where}.activities[{i}]", kind, check)
+        activity = _activity(item, f"{where}.activities[{i}]", kind, check, seen)
         if activity is not None:
             activities.append(activity)
 
 
-def _activity(raw: Any, where: str, kind: Kind, check: Checker) -> Activity | None:
+def _activity(
+    raw: Any, where: str, kind: Kind, check: Checker, seen: dict[str, str]
+) -> Activity | None:
     item = check.mapping(
         raw,
         where,
@@ -224,6 +226,10 @@ def _activity(raw: Any, where: str, kind: Kind, check: Checker) -> Activity | No
             f"{where}.id", "should be lowercase letters, digits and hyphens, like 'bear-walk'"
         )
         activity_id = None
+    elif isinstance(activity_id, str):
+        first = seen.setdefault(activity_id, where)
+        if first != where:
+            check.add(f"{where}.id", f"{activity_id!r} is used twice (also {first})")
     name = check.text(item.get("name"), f"{where}.name")
     say = check.text(item.get("say"), f"{where}.say", _CHILD)
     effect = _effect(item["effect"], f"{where}.effect", check) if "effect" in item else kind.effect
