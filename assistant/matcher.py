@@ -208,9 +208,10 @@ class IntentMatcher:
         # Durations are read in English only for now; other languages get timer_start
         # without a `seconds` slot until they have a parser.
         self._durations = self.language == "en"
-        self._plain = _Phrases()
-        self._slotted = _Phrases()
-        self._done = _Phrases()
+        minor = frozenset(rules.minor)
+        self._plain = _Phrases(minor)
+        self._slotted = _Phrases(minor)
+        self._done = _Phrases(minor)
         self._exact: dict[str, str] = {}
         for name, texts in phrases.phrases.items():
             for text in texts:
@@ -338,8 +339,8 @@ class IntentMatcher:
         # done") that the word score would punish, and a flip can only ever give not yet.
         self._done.collect(found, positive, None)
         done = found.get("done")
-        if done is None:
-            return None
+        if done is None or not _heard_words(positive, done.phrase):
+            return None  # "not that one" is not a negated "that's done": no word of it was said
         return Candidate("not_yet", f"not: {done.phrase}", done.score)
 
     def _is_question(self, core: str, ranked: tuple[Candidate, ...], negated: bool) -> bool:
@@ -376,7 +377,8 @@ class IntentMatcher:
             return Reading(heard.text, Intent(top.name, slots, 1.0), visible)
         rival = heard.ranked[1].score if len(heard.ranked) > 1 else 0.0
         floor, margin = (t.done_floor, t.done_margin) if top.name == "done" else (t.floor, t.margin)
-        if top.score >= floor and top.score - rival >= margin and _heard_words(heard.text, top):
+        heard_it = top.name != "done" or _heard_words(heard.text, top.phrase)
+        if top.score >= floor and top.score - rival >= margin and heard_it:
             return Reading(heard.text, Intent(top.name, dict(slots), top.score), visible)
         unsure = next(
             (
@@ -424,15 +426,20 @@ class IntentMatcher:
 class _Phrases:
     """Phrases with their intents, scored against an utterance by characters and by words."""
 
-    def __init__(self) -> None:
+    def __init__(self, minor: frozenset[str]) -> None:
+        self.minor = minor
         self.texts: list[str] = []
         self.owners: list[str] = []
         self.words: list[list[str]] = []
+        self.content: list[list[str]] = []
+        """Each phrase's words without the minor ones."""
 
     def add(self, name: str, phrase: str) -> None:
+        words = phrase.split()
         self.texts.append(phrase)
         self.owners.append(name)
-        self.words.append(phrase.split())
+        self.words.append(words)
+        self.content.append([w for w in words if w not in self.minor] or words)
 
     def collect(self, best: dict[str, Candidate], text: str, words: list[str] | None) -> None:
         """Keep in `best` the better of what it has and `text`'s best phrase per intent.
@@ -443,16 +450,11 @@ class _Phrases:
             return
         by_words: dict[int, float] | None = None
         if words is not None:
-            by_words = {
-                index: score
-                for _, score, index in process.extract(
-                    words,
-                    self.words,
-                    scorer=Indel.normalized_similarity,
-                    limit=None,
-                    score_cutoff=_CUTOFF / 100,
-                )
-            }
+            by_words = _similarities(words, self.words)
+            content = [w for w in words if w not in self.minor] or words
+            if content != words:
+                for index, score in _similarities(content, self.content).items():
+                    by_words[index] = max(score, by_words.get(index, 0.0))
         for phrase, score, index in process.extract(
             text, self.texts, scorer=fuzz.ratio, limit=None, score_cutoff=_CUTOFF
         ):
@@ -466,17 +468,30 @@ class _Phrases:
                 best[name] = Candidate(name, phrase, combined)
 
 
-def _heard_words(text: str, top: Candidate) -> bool:
-    """Whether a fuzzy *done* rests on words really heard, not on letters alone.
+def _similarities(words: list[str], choices: list[list[str]]) -> dict[int, float]:
+    """Normalised Indel similarity of `words` to each choice, by index (over a cutoff)."""
+    return {
+        index: score
+        for _, score, index in process.extract(
+            words,
+            choices,
+            scorer=Indel.normalized_similarity,
+            limit=None,
+            score_cutoff=_CUTOFF / 100,
+        )
+    }
+
+
+def _heard_words(text: str, phrase: str) -> bool:
+    """Whether a reading of a *done* phrase rests on words really heard, not on letters alone.
 
     Character similarity forgives "its done" for "it's done", but it would also take a
-    made-up "donee" for "done". *done* is only taken when at least half of its phrase's words
-    are in the utterance as they are; other intents cost less when wrong and need no such proof.
+    made-up "donee" for "done", or "not that one" for a negated "that's done". *done* (and a
+    negated done) is only read when at least half of the phrase's words are in the utterance
+    as they are; other intents cost less when wrong and need no such proof.
     """
-    if top.name != "done":
-        return True
     said = set(text.split())
-    words = top.phrase.split()
+    words = phrase.split()
     return 2 * sum(word in said for word in words) >= len(words)
 
 

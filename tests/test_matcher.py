@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from assistant.errors import IntentsError
 from assistant.intents import CANONICAL, intents_file, load_intents
-from assistant.matcher import IntentMatcher
+from assistant.matcher import Intent, IntentMatcher, Rejection
+from assistant.text import expand
 
 
 @pytest.fixture(scope="module")
@@ -91,3 +93,189 @@ def test_a_phrase_under_two_intents_is_an_error(tmp_path: Path) -> None:
     problems = caught.value.problems
     assert any("intents.finish: unknown field" in p for p in problems)
     assert any("'done' is also a phrase of done" in p for p in problems)
+
+
+# -- negation, questions, talk to the child ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["not done", "she isn't finished", "he couldn't do it", "she didn't manage it", "Not yet!"],
+)
+def test_negation_flips_done_to_not_yet(matcher: IntentMatcher, text: str) -> None:
+    found = matcher.match(text)
+    assert found is not None and found.name == "not_yet", text
+    # Where not yet is not taken, a negated done is still never done.
+    assert matcher.read(text, allowed={"done", "next"}).intent is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "are you done",
+        "is it done yet",
+        "did you finish",
+        "finished yet",
+        "you're done",
+        "well done",
+        "good job you're done with the top teeth",
+        "could you finish",
+    ],
+)
+def test_questions_praise_and_requests_are_no_outcome(matcher: IntentMatcher, text: str) -> None:
+    reading = matcher.read(text)
+    assert reading.intent is None, text
+    assert reading.unsure is None, text  # nothing to ask about either: it was not a report
+
+
+def test_a_polite_request_still_reaches_other_commands(matcher: IntentMatcher) -> None:
+    found = matcher.match("can you say that again")
+    assert found is not None and found.name == "repeat"
+
+
+def test_a_listed_phrase_may_open_like_a_question(matcher: IntentMatcher) -> None:
+    found = matcher.match("did it on her own")
+    assert found is not None and found.name == "done"
+    assert matcher.match("did she do it") is None
+
+
+def test_a_fuzzy_done_needs_words_really_heard(matcher: IntentMatcher) -> None:
+    found = matcher.match("its done")  # "done" was heard as it is
+    assert found is not None and found.name == "done" and found.score < 1.0
+    reading = matcher.read("donee")  # letters close to "done", but no word of a done phrase
+    assert reading.intent is None and reading.unsure is not None
+
+
+def test_a_swapped_word_is_not_a_command(matcher: IntentMatcher) -> None:
+    # Letters are close ("water"/"timer"); words are not.
+    assert matcher.match("stop the water") is None
+    assert matcher.match("set the table") is None
+
+
+# -- context ----------------------------------------------------------------------------------
+
+
+def test_outside_the_allowed_intents_the_matcher_says_nothing(matcher: IntentMatcher) -> None:
+    parent_step = {"next", "done", "repeat", "skip", "stop", "help", "pause", "previous"}
+    for text in ("not yet", "nod yet", "he couldn't do it"):
+        reading = matcher.read(text, parent_step)
+        assert reading.intent is None and reading.unsure is None, text
+        assert all(c.name in parent_step for c in reading.candidates)
+    reading = matcher.read("dune", {"next", "repeat"})
+    assert reading.intent is None and reading.unsure is None
+
+
+# -- durations --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("five minutes", 300),
+        ("ninety seconds", 90),
+        ("two and a half minutes", 150),
+        ("a minute and a half", 90),
+        ("two minutes thirty", 150),
+        ("seven minute timer", 420),
+        ("start a 5 minute timer", 300),
+        ("Set a timer for 2 minutes, please.", 120),
+    ],
+)
+def test_a_spoken_duration_fills_the_seconds_slot(
+    matcher: IntentMatcher, text: str, seconds: int
+) -> None:
+    found = matcher.match(text)
+    assert found is not None and found.name == "timer_start", text
+    assert found.slots == {"seconds": seconds}
+    assert json.loads(json.dumps(found.slots)) == {"seconds": seconds}  # plain for `parse`
+
+
+def test_no_duration_no_slot(matcher: IntentMatcher) -> None:
+    found = matcher.match("start a timer")
+    assert found is not None and found.name == "timer_start" and found.slots == {}
+    # A duration inside another command stays that command.
+    found = matcher.match("wait a minute")
+    assert found is not None and found.name == "pause" and found.slots == {}
+
+
+# -- what the recogniser adds -----------------------------------------------------------------
+
+
+def test_low_confidence_holds_back_an_outcome_as_a_question(matcher: IntentMatcher) -> None:
+    reading = matcher.read("done", confidence=0.5)
+    assert reading.intent is None
+    assert reading.unsure is not None and reading.unsure.name == "done"
+    assert reading.rejected == Rejection.CONFIDENCE
+    assert matcher.read("done", confidence=0.95).intent is not None
+    # Other commands cost less when wrong: only a very unsure one is dropped.
+    assert matcher.read("next", confidence=0.5).intent is not None
+    assert matcher.read("next", confidence=0.2).intent is None
+
+
+def test_alternatives_only_ever_hold_an_outcome_back(matcher: IntentMatcher) -> None:
+    contradicted = matcher.read("done", alternatives=["not done"])
+    assert contradicted.intent is None and contradicted.unsure is not None
+    assert contradicted.rejected == Rejection.ALTERNATIVES
+    assert matcher.read("done", alternatives=["are you done"]).intent is None
+    assert matcher.read("not yet", alternatives=["all done"]).intent is None
+    agreed = matcher.match("done") == matcher.read("done", alternatives=["dun", "done"]).intent
+    assert agreed
+    # An alternative never adds an intent.
+    assert matcher.read("what a mess", alternatives=["done", "all done"]).intent is None
+
+
+# -- the intents file -------------------------------------------------------------------------
+
+
+def test_templates_expand_choices_and_optional_words() -> None:
+    assert expand("(she|he) did it [all] by (herself|himself)") == [
+        "she did it all by herself",
+        "she did it all by himself",
+        "she did it by herself",
+        "she did it by himself",
+        "he did it all by herself",
+        "he did it all by himself",
+        "he did it by herself",
+        "he did it by himself",
+    ]
+    assert expand("done") == ["done"]
+    for broken in ("(a|b", "a)", "[a", "a|b"):
+        with pytest.raises(ValueError):
+            expand(broken)
+
+
+def test_an_invalid_intents_file_lists_every_problem(tmp_path: Path) -> None:
+    path = tmp_path / "en.yaml"
+    path.write_text(
+        "language: en\n"
+        "words: {negations: [not], colours: [red]}\n"
+        "intents:\n"
+        "  done: {phrases: ['(all|', 'done in {duration}']}\n"
+        "  timer_start: {phrases: ['{duration} timer', '{minutes} timer']}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(IntentsError) as caught:
+        load_intents(path)
+    problems = caught.value.problems
+    assert any("words.colours: unknown field" in p for p in problems)
+    assert any("intents.done.phrases[0]: is missing a ')'" in p for p in problems)
+    assert any("intents.done.phrases[1]: uses {duration}" in p for p in problems)
+    assert any("intents.timer_start.phrases[1]: uses {minutes}" in p for p in problems)
+    assert not any("phrases[0]" in p and "timer_start" in p for p in problems)
+
+
+def test_a_file_with_phrases_only_still_works(tmp_path: Path) -> None:
+    # Another language's file may have no word lists and no durations: exact and fuzzy
+    # matching, context and the confidence rules still apply.
+    path = tmp_path / "ko.yaml"
+    path.write_text(
+        "language: ko\nintents:\n  done: {phrases: [완료]}\n  not_yet: {phrases: [아직]}\n"
+        "  next: {phrases: [다음]}\n  timer_start: {phrases: [타이머 시작]}\n",
+        encoding="utf-8",
+    )
+    ko = IntentMatcher(load_intents(path))
+    assert ko.match("완료") == Intent("done", {}, 1.0)
+    assert ko.match("완료", allowed={"next"}) is None
+    assert ko.read("완료", confidence=0.3).unsure is not None
+    found = ko.match("타이머 시작")
+    assert found is not None and found.slots == {}

@@ -26,10 +26,11 @@ from assistant.session import ALLOWED, ALLOWED_PAUSED, Phase
 from assistant.text import normalise
 
 DATA = Path(__file__).parent / "data" / "understanding-en.yaml"
-PARTS = ("tune", "held_out")
+PARTS = ("tune", "held_out", "held_out_2")
+HELD_OUT = PARTS[1:]
 TUNE_FLOOR = 0.97
-HELD_OUT_FLOOR = 0.82
-"""Held-out accuracy measured when this was written: see the README's understanding section."""
+HELD_OUT_FLOORS = {"held_out": 0.82, "held_out_2": 0.0}
+"""Held-out accuracy as measured (see the README's understanding section), rounded down."""
 
 # The session's own contexts, so the data says "child_step" and means what the engine allows.
 CONTEXTS: Mapping[str, frozenset[str]] = {
@@ -46,7 +47,7 @@ class Case:
     """One labelled sentence."""
 
     part: str
-    """"tune" or "held_out"."""
+    """One of PARTS."""
     sentence: str
     intent: str | None
     slots: dict[str, int] = field(default_factory=dict)
@@ -169,7 +170,7 @@ def matcher() -> IntentMatcher:
 
 
 def test_the_data_covers_every_intent_and_enough_sentences() -> None:
-    held_out = [c for c in CASES if c.part == "held_out"]
+    held_out = [c for c in CASES if c.part in HELD_OUT]
     assert len(CASES) >= 300 and len(held_out) >= 100
     named = {c.intent for c in CASES}
     assert named - {None} == set(CANONICAL), "every intent needs test sentences"
@@ -193,10 +194,12 @@ def test_accuracy_on_both_parts(matcher: IntentMatcher) -> None:
         mine = [v for v in verdicts if v.case.part == part]
         scores[part] = accuracy(mine)
         print(f"{part}: {scores[part]:.1%} of {len(mine)}")  # shown with -s / -rA
-        for miss in (v for v in mine if not v.correct):
-            print("  miss:", miss.explain())
+    # Only the score of a held-out part is shown here: reading its misses is how one starts
+    # tuning on it. benchmarks/bench_understanding.py lists them when that is the point.
     assert scores["tune"] >= TUNE_FLOOR
-    assert scores["held_out"] >= HELD_OUT_FLOOR, f"held-out accuracy fell to {scores['held_out']}"
+    for part in HELD_OUT:
+        floor = HELD_OUT_FLOORS[part]
+        assert scores[part] >= floor, f"{part} accuracy fell to {scores[part]:.1%} (< {floor})"
 
 
 def test_word_lists_do_not_undo_each_other() -> None:
