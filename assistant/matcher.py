@@ -51,7 +51,7 @@ OUTCOMES = frozenset({"done", "not_yet"})
 _SLOT = "#"  # stands for the duration in phrases and utterances; normalise() never emits it
 _MAX_ALTERNATIVES = 5  # Vosk n-best lists are short; this bounds the cost of hostile input
 _SAME_WORD = 75  # rapidfuzz ratio at which a heard word counts as a phrase word ("neck"/"next")
-_CUTOFF = 30  # phrases scoring below this (of 100) cannot matter to any decision
+_CUTOFF = 50  # below this (of 100) a phrase can matter to no decision: rivals count from 0.69
 
 
 @dataclass(frozen=True, slots=True)
