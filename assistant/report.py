@@ -267,9 +267,10 @@ def _week_ticks(weeks: Sequence[int]) -> str:
         f'y1="{f.base:.1f}" y2="{f.base:.1f}"/>'
     ]
     for i in starts:
-        if (weeks[i] - 1) % every:
-            continue
         x = f.left + i * f.slot(n)
+        # Labels start at their tick: one too near the right edge would be cut off.
+        if (weeks[i] - 1) % every or x > f.width - f.right - 30:
+            continue
         out.append(
             f'<line class="axis" x1="{x:.1f}" x2="{x:.1f}" y1="{f.base:.1f}" '
             f'y2="{f.base + 4:.1f}"/>'
@@ -314,8 +315,21 @@ def _ladder_chart(child: str, r: RoutineIndicators) -> str:
     return _figure("ladder", "Chain ladder", caption, "".join(body), legend)
 
 
+MAX_BARS = 120
+"""Per-session bar charts show at most this many recent sessions: more would be under a pixel
+each on a phone (about half a year of daily practice)."""
+
+
+def _recent(pts: Sequence[SessionPoint]) -> tuple[Sequence[SessionPoint], str]:
+    """The sessions a bar chart shows, and a note when older ones were left out."""
+    if len(pts) <= MAX_BARS:
+        return pts, ""
+    return pts[-MAX_BARS:], f" The last {MAX_BARS} of {len(pts)} sessions."
+
+
 def _outcomes_chart(child: str, r: RoutineIndicators) -> str:
-    f, pts = FRAME, r.sessions
+    f = FRAME
+    pts, note = _recent(r.sessions)
     n = len(pts)
     top, ticks = _int_scale(max(p.steps_total for p in pts))
     width = max(f.slot(n) * 0.75, 0.8)
@@ -338,9 +352,8 @@ def _outcomes_chart(child: str, r: RoutineIndicators) -> str:
     legend = _legend(
         [("done", f"{child} on their own"), ("notyet", "not yet"), ("parent", "you did")]
     )
-    return _figure(
-        "outcomes", "Each session", "Steps per session, by who did them.", "".join(body), legend
-    )
+    caption = f"Steps per session, by who did them.{note}"
+    return _figure("outcomes", "Each session", caption, "".join(body), legend)
 
 
 def _help_chart(r: RoutineIndicators) -> str:
@@ -376,7 +389,8 @@ def _help_chart(r: RoutineIndicators) -> str:
 
 
 def _ratio_chart(r: RoutineIndicators) -> str:
-    f, pts = FRAME, r.sessions
+    f = FRAME
+    pts, note = _recent(r.sessions)
     counted = [p for p in pts if p.descriptive or p.directive]
     if not counted:
         return '<p class="nochart">No comments counted yet, so no 4:1 chart.</p>'
@@ -409,7 +423,7 @@ def _ratio_chart(r: RoutineIndicators) -> str:
     return _figure(
         "ratio",
         "4:1 comments",
-        "Descriptive comments for each instruction, per session; the line is the aim.",
+        f"Descriptive comments for each instruction, per session; the line is the aim.{note}",
         "".join(body),
         _legend([("ratio", "descriptive per directive"), ("target-key", "aim")]),
     )

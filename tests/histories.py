@@ -164,4 +164,15 @@ def flat(days: Sequence[float], child: str = "Sam") -> History:
     return simulate(History(child), "toothbrushing", 9, days, flat_child, lambda i: (2, 2))
 
 
-__all__ = ["DAY", "T0", "WEEK", "History", "days_per_week", "flat", "improving", "simulate"]
+__all__ = [
+    "DAY",
+    "T0",
+    "WEEK",
+    "History",
+    "days_per_week",
+    "flat",
+    "flat_child",
+    "improving",
+    "learns_each_new_step_after",
+    "simulate",
+]
