@@ -34,7 +34,7 @@ from enum import StrEnum
 from typing import Any
 
 from .progress import iso, summarise
-from .records import ChainEvent, OutcomeRecord, SessionRecord, SessionStatus
+from .records import BreakRecord, ChainEvent, OutcomeRecord, SessionRecord, SessionStatus
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +66,16 @@ class SensoryBreak:
     """When it started, seconds since the epoch."""
     seconds: float
     """How long it lasted, in seconds."""
+
+    @staticmethod
+    def from_record(record: BreakRecord) -> SensoryBreak:
+        """A logged break as the indicators count it.
+
+        A cancelled break (no end time) still counts as a break the child had, but how long it
+        ran is unknown, so it adds no minutes rather than its planned length.
+        """
+        seconds = record.seconds if record.ended_at is not None else 0.0
+        return SensoryBreak(at=record.started_at, seconds=seconds)
 
 
 @dataclass(frozen=True, slots=True)

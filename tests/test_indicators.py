@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 
 import pytest
 from histories import (  # tests/ is on sys.path under pytest
@@ -30,6 +31,7 @@ from assistant.indicators import (
     child_indicators,
     routine_indicators,
 )
+from assistant.records import BreakRecord
 
 MET, NOT_MET, NO_DATA, UPCOMING = (
     MilestoneStatus.MET,
@@ -270,6 +272,15 @@ def test_breaks_before_the_first_session_start_the_week_count() -> None:
     history.breaks.append(SensoryBreak(T0 - 3 * DAY, 300))
     ind = indicators(history, now=T0 + 3 * DAY)
     assert [(b.week, b.count, b.minutes) for b in ind.break_weeks] == [(1, 1, 5.0)]
+
+
+def test_logged_breaks_convert_and_a_cancelled_one_adds_no_minutes() -> None:
+    ran = BreakRecord("Sam", "before school", "wall-push-ups", None, T0, 360.0, ended_at=T0 + 360)
+    cancelled = replace(ran, started_at=T0 + DAY, ended_at=None)
+    history = flat(days_per_week([0, 1, 2], weeks=1))
+    history.breaks += [SensoryBreak.from_record(ran), SensoryBreak.from_record(cancelled)]
+    ind = indicators(history, now=T0 + 3 * DAY)
+    assert [(b.count, b.minutes) for b in ind.break_weeks] == [(2, 6.0)]
 
 
 def test_the_4_to_1_trend_compares_the_first_and_latest_weeks() -> None:
