@@ -391,12 +391,12 @@ def _profile(raw: Any, check: Checker, activities: Activities | None) -> Profile
     ids = [a.id for a in activities.activities] if activities is not None else None
     source = activities.source if activities is not None else None
     return Profile(
-        calming=_ids(section.get("calming"), "profile.calming", kinds, "kind", source, check),
-        alerting=_ids(section.get("alerting"), "profile.alerting", kinds, "kind", source, check),
+        calming=_ids(section.get("calming"), "profile.calming", kinds, "a kind", source, check),
+        alerting=_ids(section.get("alerting"), "profile.alerting", kinds, "a kind", source, check),
         favourites=_ids(
-            section.get("favourites"), "profile.favourites", ids, "activity", source, check
+            section.get("favourites"), "profile.favourites", ids, "an activity", source, check
         ),
-        avoid=_ids(section.get("avoid"), "profile.avoid", ids, "activity", source, check),
+        avoid=_ids(section.get("avoid"), "profile.avoid", ids, "an activity", source, check),
     )
 
 
@@ -418,7 +418,7 @@ def _ids(
         if known is not None and text not in known:
             close = difflib.get_close_matches(text, known, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(known)})"
-            check.add(f"{where}[{i}]", f"{text!r} is not a {what} in {source}{hint}")
+            check.add(f"{where}[{i}]", f"{text!r} is not {what} in {source}{hint}")
             continue
         found.append(text)
     return tuple(found)

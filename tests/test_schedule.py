@@ -340,7 +340,7 @@ def test_profile_ids_are_checked_against_the_activities(
         f"{path}: profile.calming[1]: 'heavy-lifting' is not a kind in {source} (known: "
     )
     assert problems[1] == (
-        f"{path}: profile.favourites[0]: 'wal-push-ups' is not a activity in {source}; "
+        f"{path}: profile.favourites[0]: 'wal-push-ups' is not an activity in {source}; "
         "did you mean 'wall-push-ups'?"
     )
     assert len(problems) == 2
