@@ -1,0 +1,330 @@
+"""Real recognition: espeak-ng Korean speech decoded by the real Korean Vosk model.
+
+No part of Vosk is mocked. Every command is decoded twice, through the WAV listener and
+through the microphone listener fed the same audio in 100 ms blocks by its sounddevice
+callback, and both must give the same words at the same times.
+
+What the measurements behind these tests showed (see also the report in the commit log):
+
+- espeak-ng's Korean is rough (it says the vowel ㅡ as "u": 다음 comes out "da-um"), and the
+  small model decodes it freely into nonsense ("완료" -> "와 유효"). In grammar mode, the
+  commands below are recognised reliably; others (다음, 그만, 종료, 도와줘) are not, with
+  this voice. The tests use the ones espeak-ng says well enough.
+- In grammar mode, chatter is forced onto command words ("오늘 학교 어땠어" -> "오늘 타이머
+  다 했어"). The matcher refuses those mixtures as a whole utterance, so no outcome is
+  logged. A short sentence that sounds like a command becomes exactly that command
+  ("손 닦아" -> "다 했어"): the known limit, kept below as a strict expected failure.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import subprocess
+import sys
+from array import array
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.audio import TARGET_RATE, read_wav, write_wav
+from assistant.clock import FakeClock
+from assistant.errors import InputError
+from assistant.intents import intents_file, load_intents
+from assistant.matcher import OUTCOMES, IntentMatcher
+from assistant.recognizer import Decoder, Endpointing, check_grammar
+from assistant.seams import Heard
+from assistant.vosk_listeners import MicListener, WavListener, load_model
+
+KoreanSpeech = Callable[[str], Path]
+"""The `korean_speech` fixture (tests/conftest.py): text -> a WAV file saying it."""
+
+BLOCK = 3200
+"""Bytes in 100 ms of 16 kHz 16-bit mono: what the sounddevice callback delivers."""
+
+KO = load_intents(intents_file("ko"))
+PHRASES = [p for phrases in KO.phrases.values() for p in phrases]
+KO_WORDS = {word for phrase in PHRASES for word in phrase.split()}
+
+COMMANDS = [
+    ("완료", "done"),
+    ("다 했어", "done"),
+    ("다 했어요", "done"),
+    ("아직", "not_yet"),
+    ("넘어가", "next"),
+    ("다시", "repeat"),
+    ("다시 말해줘", "repeat"),
+    ("멈춰", "stop"),
+    ("오늘 여기까지", "stop"),
+    ("넘겨", "skip"),
+    ("잠시", "pause"),
+    ("계속해", "resume"),
+    ("알려줘", "help"),
+    ("타이머 시작", "timer_start"),
+    ("타이머 그만", "timer_cancel"),
+]
+
+CHATTER = [
+    "오늘 학교 어땠어",
+    "물이 차가워",
+    "오늘 뭐 먹었어",
+    "엄마가 도와줄게",
+    "좋아 잘하고 있어",
+    "양말 신어",
+    "이제 손 씻자",
+    "칫솔 잡아",
+    "거품이 많네",
+    "천천히 해",
+    "다 끝났다",
+    pytest.param(
+        "손 닦아",
+        marks=pytest.mark.xfail(
+            strict=True, reason="the grammar hears exactly '다 했어' -> done (known limit)"
+        ),
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def matcher() -> IntentMatcher:
+    return IntentMatcher(KO)
+
+
+def silence(seconds: float) -> bytes:
+    return bytes(round(seconds * TARGET_RATE) * 2)
+
+
+def blocks(pcm: bytes, size: int = BLOCK) -> Iterator[bytes]:
+    for i in range(0, len(pcm), size):
+        yield pcm[i : i + size]
+
+
+def through_wav(path: Path, model: Any, grammar: list[str] | None = PHRASES) -> list[Heard]:
+    # A block size unlike the microphone's: results must not depend on how audio is cut.
+    listener = WavListener(path, model, grammar, block_samples=4000)
+    try:
+        return list(iter(listener.listen, None))
+    finally:
+        listener.close()
+
+
+def through_mic(pcm: bytes, model: Any, grammar: list[str] | None = PHRASES) -> list[Heard]:
+    listener = MicListener(model, FakeClock(), grammar)
+    for block in blocks(pcm):
+        listener.callback(block, len(block) // 2, None, None)
+    listener.end_input()
+    return list(iter(listener.listen, None))
+
+
+def assert_same_utterances(a: list[Heard], b: list[Heard]) -> None:
+    """Same words at the same times, give or take two of Vosk's 30 ms frames.
+
+    Vosk's word confidences vary a little from run to run (measured: 0.34-0.41 for the same
+    audio), and a word boundary can move by a frame with the block size.
+    """
+    assert [h.text for h in a] == [h.text for h in b]
+    for x, y in zip(a, b, strict=True):
+        assert x.t_start == pytest.approx(y.t_start, abs=0.061)
+        assert x.t_end == pytest.approx(y.t_end, abs=0.061)
+
+
+# -- vocabulary -----------------------------------------------------------------------------
+
+
+def test_every_word_of_the_korean_intents_is_in_the_model_vocabulary(korean_model: Any) -> None:
+    check = check_grammar(korean_model, PHRASES)
+    assert check.missing_words == ()
+    assert check.phrases == tuple(PHRASES)
+    # The small Korean model has no [unk] (vosk-api#2041), so it is not added.
+    assert not check.with_unknown
+    assert "[unk]" not in check.grammar_json()
+
+
+def test_missing_grammar_words_are_reported_not_dropped_silently(
+    korean_model: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="assistant.recognizer"):
+        decoder = Decoder(korean_model, ["완료", "건너뛰어", "잠깐만 기다려", "다시"])
+    assert decoder.missing_words == ("건너뛰어", "잠깐만")
+    assert decoder.grammar is not None
+    assert decoder.grammar.phrases == ("완료", "다시")
+    assert decoder.grammar.dropped_phrases == ("건너뛰어", "잠깐만 기다려")
+    assert "건너뛰어, 잠깐만" in caplog.text
+
+
+# -- commands -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "intent"), COMMANDS)
+def test_command_through_wav_and_microphone(
+    text: str, intent: str, korean_model: Any, korean_speech: KoreanSpeech, matcher: IntentMatcher
+) -> None:
+    path = korean_speech(text)
+    pcm = read_wav(path)
+    from_file = through_wav(path, korean_model)
+    from_mic = through_mic(pcm, korean_model)
+    assert [h.text for h in from_file] == [text]
+    assert_same_utterances(from_mic, from_file)
+    heard = from_file[0]
+    assert 0.0 < heard.confidence <= 1.0
+    assert 0.0 <= heard.t_start < heard.t_end <= len(pcm) / 2 / TARGET_RATE + 0.05
+    assert heard.alternatives == ()
+    for h in (from_file[0], from_mic[0]):
+        reading = matcher.read(h.text, confidence=h.confidence)
+        assert reading.intent is not None and reading.intent.name == intent, reading
+
+
+def test_a_stream_of_commands_is_split_into_utterances_at_their_times(
+    tmp_path: Path, korean_model: Any, korean_speech: KoreanSpeech, matcher: IntentMatcher
+) -> None:
+    # What a parent does in a session: a word, a pause, another word. The pauses (0.8 s) are
+    # shorter than Vosk's own endpointing would need with no grammar, so the split is ours.
+    said = ["완료", "아직", "다시 말해줘", "멈춰"]
+    pcm = silence(0.5)
+    starts = []
+    for text in said:
+        starts.append(len(pcm) / 2 / TARGET_RATE)
+        pcm += read_wav(korean_speech(text)) + silence(0.8)
+    path = tmp_path / "session.wav"
+    write_wav(path, pcm)
+    from_file = through_wav(path, korean_model)
+    assert [h.text for h in from_file] == said
+    assert_same_utterances(through_mic(pcm, korean_model), from_file)
+    for heard, start in zip(from_file, starts, strict=True):
+        # Vosk's word boundaries are 30 ms frames and may take in a little silence.
+        assert start - 0.15 <= heard.t_start <= start + 0.35
+    intents = [matcher.match(h.text) for h in from_file]
+    assert [i.name if i else None for i in intents] == ["done", "not_yet", "repeat", "stop"]
+
+
+def test_speech_cut_off_at_the_end_of_the_file_is_still_heard(
+    tmp_path: Path, korean_model: Any, korean_speech: KoreanSpeech
+) -> None:
+    pcm = read_wav(korean_speech("멈춰"))
+    # No trailing silence: only the flush at the end of the stream can produce it.
+    trimmed = pcm.rstrip(b"\x00")
+    trimmed = trimmed[: len(trimmed) - len(trimmed) % 2]
+    path = tmp_path / "cut.wav"
+    write_wav(path, trimmed)
+    assert [h.text for h in through_wav(path, korean_model)] == ["멈춰"]
+    assert [h.text for h in through_mic(trimmed, korean_model)] == ["멈춰"]
+
+
+def test_silence_and_noise_are_not_utterances(tmp_path: Path, korean_model: Any) -> None:
+    path = tmp_path / "quiet.wav"
+    write_wav(path, silence(3.0))
+    assert through_wav(path, korean_model) == []
+    # A quiet room: hiss, and the hum of a fridge (a grammar alone finds words in both).
+    noise = random.Random(7)
+    hiss = array("h", (round(noise.gauss(0, 30)) for _ in range(3 * TARGET_RATE)))
+    assert through_mic(hiss.tobytes(), korean_model) == []
+    hum = array("h", ((i * 7919) % 61 - 30 for i in range(3 * TARGET_RATE)))
+    assert through_mic(hum.tobytes(), korean_model) == []
+
+
+def test_own_end_of_speech_detection_answers_long_before_vosk(
+    korean_model: Any, korean_speech: KoreanSpeech
+) -> None:
+    # Audio time, not wall time: where in the stream each decoder hands out the utterance.
+    pcm = read_wav(korean_speech("아직")) + silence(2.0)
+
+    def answered_at(decoder: Decoder) -> tuple[Heard, float]:
+        for block in blocks(pcm):
+            heard = decoder.feed(block)
+            if heard:
+                return heard[0], decoder.position
+        last = decoder.flush()
+        assert last is not None
+        return last, decoder.position
+
+    settings = Endpointing(silence=0.25)
+    ours, ours_at = answered_at(Decoder(korean_model, PHRASES, settings))
+    vosk, vosk_at = answered_at(Decoder(korean_model, PHRASES, endpointing=None))
+    assert ours.text == vosk.text == "아직"
+    # Ours: the silence setting plus at most one block and the word's soft ending.
+    assert ours_at - ours.t_end <= settings.silence + 0.1 + 0.15
+    # Vosk 0.3.45's shortest endpoint rule needs 0.5 s of trailing silence.
+    assert vosk_at - vosk.t_end >= 0.5
+    assert ours_at < vosk_at
+
+
+# -- chatter --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", CHATTER)
+def test_chatter_in_grammar_mode_is_forced_onto_commands_but_never_logged_as_an_outcome(
+    text: str, korean_model: Any, korean_speech: KoreanSpeech, matcher: IntentMatcher
+) -> None:
+    heard = through_wav(korean_speech(text), korean_model)
+    assert heard, "the grammar forces speech onto its words: something is always heard"
+    for h in heard:
+        assert all(word in KO_WORDS for word in h.text.split())
+        reading = matcher.read(h.text, confidence=h.confidence)
+        assert reading.intent is None or reading.intent.name not in OUTCOMES, (h, reading)
+
+
+def test_free_decoding_of_chatter_gives_other_words(
+    korean_model: Any, korean_speech: KoreanSpeech, matcher: IntentMatcher
+) -> None:
+    heard = through_wav(korean_speech("오늘 학교 어땠어"), korean_model, grammar=None)
+    assert heard
+    words = {w for h in heard for w in h.text.split()}
+    assert not words <= KO_WORDS
+    assert all(matcher.match(h.text) is None for h in heard)
+
+
+# -- errors ---------------------------------------------------------------------------------
+
+
+def test_a_model_folder_that_does_not_load_is_one_sentence(tmp_path: Path) -> None:
+    (tmp_path / "conf").mkdir()
+    with pytest.raises(InputError, match=r"The speech model in .* does not load"):
+        load_model(tmp_path)
+
+
+def test_a_non_wav_input_file_fails_when_the_listener_is_made(
+    tmp_path: Path, korean_model: Any
+) -> None:
+    path = tmp_path / "notes.wav"
+    path.write_text("not audio", encoding="utf-8")
+    with pytest.raises(InputError, match=r"notes\.wav is not a WAV file\."):
+        WavListener(path, korean_model)
+
+
+def test_no_input_device_suggests_keyboard_or_a_wav_file(korean_model: Any) -> None:
+    listener = MicListener(korean_model, FakeClock())
+    with pytest.raises(InputError) as caught:
+        listener.start(device="no such microphone anywhere")
+    message = str(caught.value)
+    assert message.startswith("No microphone was found")
+    assert "--input keyboard" in message and "FILE.wav" in message
+
+
+def test_missing_portaudio_is_one_sentence(tmp_path: Path) -> None:
+    # In a child process whose `sounddevice` fails to import the way the real one does when
+    # libportaudio2 is missing (it raises OSError from its library lookup).
+    (tmp_path / "sounddevice.py").write_text(
+        "raise OSError('PortAudio library not found')\n", encoding="utf-8"
+    )
+    script = (
+        "from assistant.clock import FakeClock\n"
+        "from assistant.errors import InputError\n"
+        "from assistant.vosk_listeners import MicListener\n"
+        "listener = MicListener.__new__(MicListener)\n"
+        "try:\n"
+        "    listener.start()\n"
+        "except InputError as exc:\n"
+        "    print(exc)\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(root)])}
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert out.stdout.strip() == (
+        "Microphone input needs the PortAudio library; install it with "
+        "`sudo apt-get install libportaudio2`, or use --input keyboard or --input FILE.wav."
+    )
