@@ -16,6 +16,8 @@ from typing import TextIO
 
 from . import __version__
 from .clock import SystemClock
+from .coach import Coach
+from .comments import CommentClassifier
 from .conductor import Conductor
 from .errors import AssistantError, UnknownChild
 from .export import export_csv, export_json
@@ -26,6 +28,7 @@ from .paths import data_home
 from .playbook import Playbook, find_playbook, load_playbook, playbook_files, validate_file
 from .progress import child_progress, progress_json, progress_text
 from .seams import Listener, Speaker
+from .session import SessionEngine
 from .store import TinyStore
 
 log = logging.getLogger(__name__)
@@ -106,6 +109,14 @@ def _parser() -> argparse.ArgumentParser:
     download.add_argument("--sha256", help="the archive's expected SHA-256, for unknown models")
     download.set_defaults(handler=_model_download)
 
+    comments = sub.add_parser("comments", help="the 4:1 commenting coach's classifier")
+    comments_sub = comments.add_subparsers(dest="action", required=True, metavar="ACTION")
+    classify = comments_sub.add_parser("classify", help="descriptive, directive or other")
+    classify.add_argument("text", nargs="*", help="sentences (default: one per stdin line)")
+    classify.add_argument("--json", action="store_true", help="one JSON object per line")
+    classify.add_argument("--lang", default="en")
+    classify.set_defaults(handler=_classify)
+
     books = sub.add_parser("playbooks", help="list, show or validate playbooks")
     books_sub = books.add_subparsers(dest="action", required=True, metavar="ACTION")
     books_sub.add_parser("list", help="shipped and user playbooks").set_defaults(handler=_list)
@@ -127,12 +138,17 @@ def _run(args: argparse.Namespace) -> int:
         raise AssistantError("Give the child's name with --child NAME.")
     home = data_home()
     playbook = find_playbook(args.playbook, home)
-    matcher = IntentMatcher(load_intents(intents_file(args.lang)))
+    engine = SessionEngine(
+        playbook,
+        IntentMatcher(load_intents(intents_file(args.lang))),
+        CommentClassifier.for_language(args.lang),
+        Coach.for_language(args.lang),
+    )
     store = TinyStore(home)
     listener = _listener(args.input)
     speaker = _speaker(args.voice)
     try:
-        Conductor(playbook, matcher, store, listener, speaker, SystemClock()).run(args.child)
+        Conductor(engine, store, listener, speaker, SystemClock(), _notice).run(args.child)
     finally:
         listener.close()
         speaker.close()
@@ -245,6 +261,17 @@ def _texts(given: Sequence[str], stdin: TextIO) -> Iterator[str]:
             return
         if line.strip():
             yield line.rstrip("\n")
+
+
+def _classify(args: argparse.Namespace) -> int:
+    classifier = CommentClassifier.for_language(args.lang)
+    for text in _texts(args.text, sys.stdin):
+        label = classifier.classify(text)
+        if args.json:
+            print(json.dumps({"text": text, "kind": label.kind.value}, ensure_ascii=False))
+        else:
+            print(f"{label.kind.value}\t{label.confidence:.2f}\t{text}", flush=True)
+    return 0
 
 
 # -- the speech model ---------------------------------------------------------------------

@@ -9,11 +9,10 @@ from __future__ import annotations
 import logging
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .chaining import ChainState
-from .matcher import IntentMatcher
-from .playbook import Playbook
 from .records import ChainEvent, SessionRecord
 from .seams import Clock, Listener, Speaker, Store
 from .session import (
@@ -26,6 +25,7 @@ from .session import (
     LogSpeech,
     Say,
     SessionEngine,
+    Show,
     StartSession,
     Utterance,
 )
@@ -52,19 +52,21 @@ class Conductor:
 
     def __init__(
         self,
-        playbook: Playbook,
-        matcher: IntentMatcher,
+        engine: SessionEngine,
         store: Store,
         listener: Listener,
         speaker: Speaker,
         clock: Clock,
+        display: Callable[[str], None] | None = None,
     ) -> None:
-        self.engine = SessionEngine(playbook, matcher)
-        self.playbook = playbook
+        self.engine = engine
+        self.playbook = engine.playbook
         self.store = store
         self.listener = listener
         self.speaker = speaker
         self.clock = clock
+        self.display = display or (lambda _text: None)
+        """Where screen-only text (the running 4:1 count) goes; nowhere by default."""
 
     def run(self, child: str) -> SessionResult:
         """Run a session for `child` (registered if new) to its end; Ctrl-C stops it cleanly."""
@@ -101,6 +103,8 @@ class Conductor:
         for effect in effects:
             if isinstance(effect, Say):
                 self.speaker.say(effect.text)
+            elif isinstance(effect, Show):
+                self.display(effect.text)
             elif isinstance(effect, StartSession):
                 self.store.start_session(effect.session)
             elif isinstance(effect, LogOutcome):

@@ -15,6 +15,8 @@ from enum import StrEnum
 
 from . import wording
 from .chaining import ChainState, decide
+from .coach import Coach, CoachState
+from .comments import CommentClassifier
 from .matcher import IntentMatcher, Reading
 from .playbook import Playbook
 from .records import (
@@ -80,6 +82,8 @@ class SessionState:
     """Whether the "say next" instruction was already given this session."""
     prompted_child: bool = False
     """Whether the "say done or not yet" instruction was already given this session."""
+    coach: CoachState = field(default_factory=CoachState)
+    """The 4:1 commenting count and reminder state."""
 
     @property
     def ended(self) -> bool:
@@ -126,6 +130,13 @@ class Say:
 
 
 @dataclass(frozen=True, slots=True)
+class Show:
+    """Text for the screen only, never spoken (the running 4:1 count)."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class StartSession:
     session: SessionRecord
 
@@ -149,16 +160,24 @@ class Finish:
     events: tuple[ChainEvent, ...]
 
 
-Effect = Say | StartSession | LogOutcome | LogSpeech | Finish
+Effect = Say | Show | StartSession | LogOutcome | LogSpeech | Finish
 Result = tuple[SessionState, list[Effect]]
 
 
 class SessionEngine:
     """The session flow for one playbook, child and language."""
 
-    def __init__(self, playbook: Playbook, matcher: IntentMatcher) -> None:
+    def __init__(
+        self,
+        playbook: Playbook,
+        matcher: IntentMatcher,
+        classifier: CommentClassifier,
+        coach: Coach,
+    ) -> None:
         self.playbook = playbook
         self.matcher = matcher
+        self.classifier = classifier
+        self.coach = coach
 
     def new_state(self, session_id: str, child: str, chain: ChainState, at: float) -> SessionState:
         """The state before `Began`; `chain` must fit the playbook's step count."""
@@ -202,15 +221,17 @@ class SessionEngine:
         intent = reading.intent
         child = state.session.child
         if intent is None:
-            effects: list[Effect] = [self._speech(state, event)]
-            if (
-                reading.unsure is not None
-                and reading.unsure.name in _ASK_ABOUT
-                and state.phase is Phase.CHILD_STEP
-                and not state.paused
-            ):
-                effects.append(Say(wording.ask_outcome(child)))
-            return state, effects
+            if reading.unsure is not None:
+                # Probably a half-heard command: kept, but not counted as a comment.
+                effects: list[Effect] = [self._speech(state, event)]
+                if (
+                    reading.unsure.name in _ASK_ABOUT
+                    and state.phase is Phase.CHILD_STEP
+                    and not state.paused
+                ):
+                    effects.append(Say(wording.ask_outcome(child)))
+                return state, effects
+            return self._comment(state, event)
         name, at = intent.name, event.at
         if name == "stop":
             return self._end(state, SessionStatus.STOPPED, at)
@@ -281,7 +302,14 @@ class SessionEngine:
     def _advance(self, state: SessionState, at: float, effects: list[Effect]) -> Result:
         if state.index + 1 >= len(self.playbook.steps):
             return self._end(state, SessionStatus.COMPLETE, at, effects)
-        return self._ask(state, state.index + 1, at, effects)
+        # Between two steps is the natural pause for coaching: never during the child's turn.
+        upcoming = self.playbook.steps[state.index + 1]
+        coach, reminder = self.coach.at_pause(
+            state.coach, at, state.session.child, upcoming.comments
+        )
+        if reminder:
+            effects.append(Say(reminder))
+        return self._ask(replace(state, coach=coach), state.index + 1, at, effects)
 
     def _step_prompt(self, state: SessionState, first_time: bool) -> str:
         step = self.playbook.steps[state.index]
@@ -316,8 +344,19 @@ class SessionEngine:
         outcomes = {**state.outcomes, state.step_number: outcome}
         return replace(state, outcomes=outcomes), [LogOutcome(record)]
 
-    def _speech(self, state: SessionState, event: Utterance) -> LogSpeech:
-        return LogSpeech(SpeechRecord(state.session.session_id, event.text, event.at))
+    def _speech(self, state: SessionState, event: Utterance, kind: str | None = None) -> LogSpeech:
+        return LogSpeech(SpeechRecord(state.session.session_id, event.text, event.at, kind))
+
+    def _comment(self, state: SessionState, event: Utterance) -> Result:
+        """Parent talk that is no command: classified and counted for the 4:1 coach."""
+        step = self.playbook.steps[state.index]
+        label = self.classifier.classify(event.text, state.session.child, step.comments)
+        coach = self.coach.record(state.coach, label.kind, event.at)
+        effects: list[Effect] = [
+            self._speech(state, event, label.kind.value),
+            Show(self.coach.ratio_text(coach)),
+        ]
+        return replace(state, coach=coach), effects
 
     def _end(
         self,
@@ -336,7 +375,13 @@ class SessionEngine:
         decision = decide(
             chain, child_outcomes, status is SessionStatus.COMPLETE, self.playbook.rules
         )
-        session = replace(state.session, status=status, ended_at=at)
+        session = replace(
+            state.session,
+            status=status,
+            ended_at=at,
+            descriptive=state.coach.descriptive,
+            directive=state.coach.directive,
+        )
         events: tuple[ChainEvent, ...] = ()
         if decision.change is not None:
             events = (
@@ -350,8 +395,10 @@ class SessionEngine:
                 ),
             )
         effects.append(Finish(session, decision.state, events))
+        counted = state.coach.descriptive + state.coach.directive
+        comments = self.coach.summary(state.coach, session.child) if counted else ""
         summary = wording.summary(
-            self.playbook, session, chain, child_outcomes, decision.state, decision.change
+            self.playbook, session, chain, child_outcomes, decision.state, decision.change, comments
         )
         effects.append(Say(summary))
         return replace(state, session=session, phase=Phase.ENDED), effects

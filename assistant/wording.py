@@ -99,8 +99,10 @@ def summary(
     child_outcomes: Mapping[int, Outcome],
     new_chain: ChainState,
     change: EventKind | None,
+    comments: str = "",
 ) -> str:
-    """The end-of-session words: what the child did, and any change in the chain."""
+    """The end-of-session words: what the child did, any change in the chain, and `comments`
+    (the 4:1 coach's sentence, when there was anything to count)."""
     child = session.child
     own = chain.steps_total - chain.child_from_step + 1
     done = sum(1 for o in child_outcomes.values() if o is Outcome.DONE)
@@ -134,5 +136,7 @@ def summary(
             f"That's {number(new_chain.streak)} in a row. {_capital(number(left))} more "
             f"and {child} takes on another step."
         )
+    if comments:
+        parts.append(comments)
     parts.append("Well done, both of you.")
     return " ".join(parts)

@@ -23,11 +23,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench_store import CHILD, prefill
 
 from assistant.clock import SystemClock
+from assistant.coach import Coach
+from assistant.comments import CommentClassifier
 from assistant.conductor import Conductor
 from assistant.intents import intents_file, load_intents
 from assistant.matcher import IntentMatcher
 from assistant.playbook import find_playbook
 from assistant.seams import Heard
+from assistant.session import SessionEngine
 from assistant.store import TinyStore
 
 SIZES = (0, 30_000)
@@ -75,6 +78,9 @@ def measure(history: int) -> tuple[list[float], int]:
     """Seconds from each command line to the prompt that follows it; outcomes in the log after."""
     playbook = find_playbook("toothbrushing", Path(tempfile.gettempdir()))
     matcher = IntentMatcher(load_intents(intents_file("en")))
+    engine = SessionEngine(
+        playbook, matcher, CommentClassifier.for_language("en"), Coach.for_language("en")
+    )
     with tempfile.TemporaryDirectory() as folder:
         store = TinyStore(Path(folder))
         if history:
@@ -84,7 +90,7 @@ def measure(history: int) -> tuple[list[float], int]:
             marks: list[float] = []
             listener = TimedLines(SCRIPT, marks)
             speaker = TimedSpeaker(marks, gaps)
-            Conductor(playbook, matcher, store, listener, speaker, SystemClock()).run(CHILD)
+            Conductor(engine, store, listener, speaker, SystemClock()).run(CHILD)
         return gaps, len(store.outcomes(CHILD))
 
 
@@ -94,7 +100,7 @@ def ms(values: list[float], q: float) -> float:
 
 
 def main() -> None:
-    print("line -> next prompt (match, engine, fsynced log write), toothbrushing sessions")
+    print("line -> next prompt (match, comment coach, engine, fsynced log write), toothbrushing")
     header = f"{'history':>10} {'log after':>10} {'prompts':>8} {'p50 ms':>8} {'p90 ms':>8}"
     print(header + f" {'max ms':>8}")
     for size in SIZES:

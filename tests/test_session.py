@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 import pytest
 
 from assistant.chaining import ChainState
+from assistant.coach import Coach
+from assistant.comments import CommentClassifier
 from assistant.intents import intents_file, load_intents
 from assistant.matcher import IntentMatcher
 from assistant.playbook import Playbook, find_playbook
@@ -21,6 +23,7 @@ from assistant.session import (
     Say,
     SessionEngine,
     SessionState,
+    Show,
     StartSession,
     Utterance,
 )
@@ -84,7 +87,9 @@ class Drive:
 
 
 def drive(matcher: IntentMatcher, book: Playbook, chain: ChainState | None = None) -> Drive:
-    engine = SessionEngine(book, matcher)
+    engine = SessionEngine(
+        book, matcher, CommentClassifier.for_language("en"), Coach.for_language("en")
+    )
     chain = chain or ChainState.start(len(book.steps))
     d = Drive(engine, engine.new_state("s1", "Sam", chain, T0))
     d.begin()
@@ -128,7 +133,7 @@ def test_not_yet_offers_the_hint_and_waits_for_next_keeping_not_yet(
     assert d.spoken[-1].startswith("That's okay.")
     assert toothbrushing.steps[7].support.replace("{child}", "Sam") in d.spoken[-1]
     d.say("what a mess")  # chatter while helping: kept as speech, nothing logged
-    assert isinstance(d.effects[-1], LogSpeech)
+    assert [type(e) for e in d.effects[-2:]] == [LogSpeech, Show]
     d.say("done")  # moves on; the outcome stays "not yet"
     d.say("done")
     assert d.logged[-2:] == [(8, Actor.CHILD, Outcome.NOT_YET), (9, Actor.CHILD, Outcome.DONE)]
@@ -244,3 +249,78 @@ def test_times_come_from_the_events(matcher: IntentMatcher, toothbrushing: Playb
     d.say("next")
     (first,) = [e.outcome for e in d.effects if isinstance(e, LogOutcome)]
     assert (first.asked_at, first.answered_at) == (T0, T0 + 5)
+
+
+# -- the 4:1 commenting coach -----------------------------------------------------------------
+
+
+def speech_kinds(d: Drive) -> list[tuple[str, str | None]]:
+    return [(e.speech.text, e.speech.kind) for e in d.effects if isinstance(e, LogSpeech)]
+
+
+def test_comments_are_classified_counted_and_shown(
+    matcher: IntentMatcher, toothbrushing: Playbook
+) -> None:
+    d = drive(matcher, toothbrushing)
+    d.say("you're holding the brush with both hands", "hold it like this", "mum's on the phone")
+    assert speech_kinds(d) == [
+        ("you're holding the brush with both hands", "descriptive"),
+        ("hold it like this", "directive"),
+        ("mum's on the phone", "other"),
+    ]
+    assert (d.state.coach.descriptive, d.state.coach.directive) == (1, 1)
+    shown = [e.text for e in d.effects if isinstance(e, Show)]
+    assert len(shown) == 3 and "1 descriptive" in shown[-1] and "1 directive" in shown[-1]
+    assert all(isinstance(e, (LogSpeech, Show)) for e in d.effects[-6:])  # nothing spoken
+
+
+def test_a_half_heard_command_is_kept_but_not_counted(
+    matcher: IntentMatcher, toothbrushing: Playbook
+) -> None:
+    d = drive(matcher, toothbrushing)
+    d.say("dune")
+    assert speech_kinds(d) == [("dune", None)]
+    assert d.state.coach.descriptive + d.state.coach.directive + d.state.coach.other == 0
+
+
+def test_reminders_come_only_between_steps_and_within_the_rate_limit(
+    matcher: IntentMatcher, toothbrushing: Playbook
+) -> None:
+    d = drive(matcher, toothbrushing, ChainState(9, 7))
+    spoken_before = len(d.spoken)
+    d.say("try again", "no not like that")  # two directives, no descriptive
+    assert len(d.spoken) == spoken_before  # comments themselves are never answered aloud
+    d.say("next")  # the pause between step 1 and 2: an example for step 2
+    example = d.spoken[-2]
+    assert "like:" in example or "describ" in example.lower()
+    assert any(c.replace("{child}", "Sam") in example for c in toothbrushing.steps[1].comments)
+    assert d.spoken[-1].startswith("Step 2 of 9")
+    d.say("try again", "next")  # 5 s later, the next pause: quiet (rate limit)
+    assert d.spoken[-1].startswith("Step 3 of 9")
+    assert len([t for t in d.spoken if t.startswith("Step")]) == 3
+    d.clock += 120
+    d.say("you squeezed a tiny blob", "next")  # long after: praise for the description
+    assert d.spoken[-1].startswith("Step 4 of 9")
+    assert d.state.coach.reminders == 2
+    # During the child's turn (steps 7-9) the coach stays quiet; it may speak between steps.
+    d.say("next", "next", "next")
+    assert "Sam's turn" in d.spoken[-1]
+    d.clock += 120
+    spoken_before = len(d.spoken)
+    d.say("well done you did it")
+    assert len(d.spoken) == spoken_before
+    d.say("not yet")
+    assert d.spoken[-1].startswith("That's okay.")
+    d.say("next")
+    assert "Sam's turn" in d.spoken[-1] and d.spoken[-2].startswith("That's okay.") is False
+    assert d.state.coach.reminders == 3  # the pause after step 7 spoke, before step 8
+
+
+def test_the_summary_counts_comments(matcher: IntentMatcher, toothbrushing: Playbook) -> None:
+    d = drive(matcher, toothbrushing)
+    d.say("you're brushing the back teeth", "you found the toothpaste", "brush harder")
+    d.say(*["next"] * 8, "done")
+    summary = d.spoken[-1]
+    assert "2 descriptive" in summary and "1 directive" in summary
+    assert summary.endswith("Well done, both of you.")
+    assert (d.finish.session.descriptive, d.finish.session.directive) == (2, 1)
