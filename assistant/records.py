@@ -101,6 +101,8 @@ class SpeechRecord:
     """Seconds since the epoch."""
     kind: str | None = None
     """Comment kind (descriptive / directive / other) once classified; None when not."""
+    confidence: float | None = None
+    """How clearly the classifier's cues decided `kind`, 0..1; None when not classified."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -352,10 +352,10 @@ class SessionEngine:
         step = self.playbook.steps[state.index]
         label = self.classifier.classify(event.text, state.session.child, step.comments)
         coach = self.coach.record(state.coach, label.kind, event.at)
-        effects: list[Effect] = [
-            self._speech(state, event, label.kind.value),
-            Show(self.coach.ratio_text(coach)),
-        ]
+        speech = SpeechRecord(
+            state.session.session_id, event.text, event.at, label.kind.value, label.confidence
+        )
+        effects: list[Effect] = [LogSpeech(speech), Show(self.coach.ratio_text(coach))]
         return replace(state, coach=coach), effects
 
     def _end(

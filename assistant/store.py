@@ -403,6 +403,7 @@ def _speech_doc(speech: SpeechRecord) -> dict[str, Any]:
         "text": speech.text,
         "at": speech.at,
         "kind": speech.kind,
+        "confidence": speech.confidence,
     }
 
 
@@ -412,6 +413,8 @@ def _speech_record(doc: Mapping[str, Any]) -> SpeechRecord:
         text=_str(doc, "text"),
         at=_float(doc, "at"),
         kind=None if doc["kind"] is None else _str(doc, "kind"),
+        # Logs written before labels carried a confidence have no such field.
+        confidence=None if doc.get("confidence") is None else _float(doc, "confidence"),
     )
 
 

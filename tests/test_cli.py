@@ -127,6 +127,9 @@ def test_chatter_is_kept_with_the_session_and_never_logged_as_done(
     assert all(o.outcome.value != "done" for o in outcomes if o.actor.value == "child")
     speech = [s.text for s in store.speech(session.session_id)]
     assert speech == ["are you done", "good job you're done with the top teeth"]
+    labels = [(s.kind, s.confidence) for s in store.speech(session.session_id)]
+    assert labels[1][0] == "descriptive"  # labelled praise, counted for the 4:1 coach
+    assert all(kind is not None and confidence is not None for kind, confidence in labels)
     assert "Did Sam do it on their own?" not in capsys.readouterr().out
 
 
