@@ -4,7 +4,8 @@ Run: ``python benchmarks/bench_understanding.py [--rounds N] [--all-misses]`` (a
 It reads tests/data/understanding-en.yaml with the shipped English intents, in each sentence's
 session context, with its recogniser confidence and alternatives, and prints:
 
-- accuracy and false *done* per part of the set (tune, held_out, held_out_2) and overall;
+- accuracy, false *done*, and outcome misses asked about instead ("asked") per part of the
+  set (tune, held_out, held_out_2) and overall;
 - parse time per sentence (one `IntentMatcher.read`), p50 and p99 over every sentence of the
   set, `--rounds` times (default 20) after one warm-up pass;
 - a confusion summary of the errors (expected -> got, per part), and the missed sentences of
@@ -44,12 +45,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     cases = load_cases()
     verdicts = [judge(matcher, case) for case in cases]
 
-    print(f"{'part':<12} {'sentences':>9} {'correct':>8} {'accuracy':>9} {'false done':>11}")
+    # "asked" counts misses where the right outcome was asked about instead of taken: the
+    # session then says "Did Sam do it on their own?", a repeat rather than a wrong log.
+    print(
+        f"{'part':<12} {'sentences':>9} {'correct':>8} {'accuracy':>9} "
+        f"{'false done':>11} {'asked':>6}"
+    )
     for part in (*PARTS, "all"):
         mine = [v for v in verdicts if part in ("all", v.case.part)]
         right = sum(v.correct for v in mine)
         false_done = sum(v.false_done for v in mine)
-        print(f"{part:<12} {len(mine):>9} {right:>8} {right / len(mine):>9.1%} {false_done:>11}")
+        asked = sum(_asked_instead(v) for v in mine)
+        print(
+            f"{part:<12} {len(mine):>9} {right:>8} {right / len(mine):>9.1%} "
+            f"{false_done:>11} {asked:>6}"
+        )
 
     times = _time(matcher, cases, args.rounds)
     p50 = statistics.median(times) * 1000
@@ -72,6 +82,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not verdict.correct and verdict.case.part in listed:
             print(f"  miss [{verdict.case.part}] {verdict.explain()}")
     return 0
+
+
+def _asked_instead(verdict: Verdict) -> bool:
+    unsure = verdict.reading.unsure
+    return (
+        not verdict.correct
+        and verdict.got is None
+        and unsure is not None
+        and unsure.name == verdict.case.intent
+    )
 
 
 def _got(verdict: Verdict) -> str:

@@ -29,7 +29,7 @@ DATA = Path(__file__).parent / "data" / "understanding-en.yaml"
 PARTS = ("tune", "held_out", "held_out_2")
 HELD_OUT = PARTS[1:]
 TUNE_FLOOR = 0.97
-HELD_OUT_FLOORS = {"held_out": 0.82, "held_out_2": 0.0}
+HELD_OUT_FLOORS = {"held_out": 0.84, "held_out_2": 0.71}
 """Held-out accuracy as measured (see the README's understanding section), rounded down."""
 
 # The session's own contexts, so the data says "child_step" and means what the engine allows.
