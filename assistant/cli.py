@@ -10,7 +10,9 @@ import argparse
 import json
 import logging
 import sys
+import time
 from collections.abc import Iterator, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TextIO
 
@@ -93,6 +95,26 @@ def _parser() -> argparse.ArgumentParser:
     parse.add_argument("--json", action="store_true", help="one JSON object per line")
     parse.add_argument("--lang", default="en")
     parse.set_defaults(handler=_parse)
+
+    timer = sub.add_parser("timer", help="a spoken countdown (start, halfway, one minute, chime)")
+    timer.add_argument("duration", help="e.g. 90s, 5m, 1m30s, 1:30")
+    timer.add_argument("--label", help="what the timer is called in speech (default: timer)")
+    timer.add_argument("--voice", default="speakers", help="speakers (default), console, or DIR")
+    timer.set_defaults(handler=_timer)
+
+    day = sub.add_parser("day", help="run today's sensory-diet breaks for a child")
+    day.add_argument("--child", required=True)
+    day.add_argument("--input", default="keyboard", help="keyboard (default) or SCRIPT.txt")
+    day.add_argument("--voice", default="speakers", help="speakers (default), console, or DIR")
+    day.set_defaults(handler=_day)
+
+    schedule = sub.add_parser("schedule", help="a child's sensory-diet schedule")
+    schedule_sub = schedule.add_subparsers(dest="action", required=True, metavar="ACTION")
+    show_plan = schedule_sub.add_parser("show", help="print today's plan")
+    show_plan.add_argument("--child", required=True)
+    show_plan.add_argument("--date", help="YYYY-MM-DD (default today)")
+    show_plan.add_argument("--json", action="store_true")
+    show_plan.set_defaults(handler=_schedule_show)
 
     model = sub.add_parser("model", help="where the speech model is, check it, download one")
     model_sub = model.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -271,6 +293,79 @@ def _classify(args: argparse.Namespace) -> int:
             print(json.dumps({"text": text, "kind": label.kind.value}, ensure_ascii=False))
         else:
             print(f"{label.kind.value}\t{label.confidence:.2f}\t{text}", flush=True)
+    return 0
+
+
+# -- timers and the sensory diet ------------------------------------------------------------
+
+
+def _timer(args: argparse.Namespace) -> int:
+    from .timer_command import run_timer
+    from .timer_runner import chime_player_for
+
+    speaker = _speaker(args.voice)
+    try:
+        return run_timer(
+            args.duration,
+            args.label,
+            speaker,
+            chime_player_for(speaker),
+            SystemClock(),
+            time.sleep,
+            sys.stderr,
+        )
+    finally:
+        speaker.close()
+
+
+def _day(args: argparse.Namespace) -> int:
+    from .activities import activities_file, load_activities
+    from .day import run_day
+    from .schedule import find_schedule
+    from .timer_runner import chime_player_for
+
+    home = data_home()
+    activities = load_activities(activities_file(home))
+    store = TinyStore(home)
+    child = store.find_child(args.child) or args.child
+    schedule = find_schedule(home, child, activities)
+    listener = KeyboardListener() if args.input == "keyboard" else ScriptListener(Path(args.input))
+    speaker = _speaker(args.voice)
+    try:
+        run_day(
+            schedule,
+            activities,
+            store.add_child(child),
+            clock=SystemClock(),
+            sleep=time.sleep,
+            speaker=speaker,
+            chime=chime_player_for(speaker),
+            store=store,
+            listener=listener,
+        )
+    finally:
+        listener.close()
+        speaker.close()
+    return 0
+
+
+def _schedule_show(args: argparse.Namespace) -> int:
+    from .activities import activities_file, load_activities
+    from .schedule import find_schedule, plan_day, plan_rows, plan_text
+
+    home = data_home()
+    activities = load_activities(activities_file(home))
+    child = TinyStore(home).find_child(args.child) or args.child
+    schedule = find_schedule(home, child, activities)
+    try:
+        day = date.fromisoformat(args.date) if args.date else date.today()
+    except ValueError as exc:
+        raise AssistantError(f"The date {args.date!r} is not a date like 2026-11-27.") from exc
+    plan = plan_day(schedule, day, activities)
+    if args.json:
+        print(json.dumps({"child": child, "date": day.isoformat(), "breaks": plan_rows(plan)}))
+    else:
+        print(plan_text(child, day, plan, activities))
     return 0
 
 

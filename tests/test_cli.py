@@ -278,3 +278,22 @@ def test_a_killed_session_keeps_every_earlier_outcome(home: Path) -> None:
     (session,) = store.sessions("Sam")
     assert session.status.value == "running"  # never finished: kept, readable, incomplete
     assert [o.step for o in store.outcomes("Sam")] == [1, 2, 3, 4]
+
+
+def test_schedule_show_places_breaks_before_demands(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = home / "children" / "Sam"
+    folder.mkdir(parents=True)
+    (folder / "sensory.yaml").write_text(
+        'demands:\n  - name: school morning\n    at: "07:30"\n'
+        '  - name: homework\n    at: "16:00"\n    lead_minutes: 15\n',
+        encoding="utf-8",
+    )
+    assert main(["schedule", "show", "--child", "Sam", "--date", "2026-11-30", "--json"]) == 0
+    plan = json.loads(capsys.readouterr().out)
+    starts = [(b["starts_at"], b["before"][0]["demand"]) for b in plan["breaks"]]
+    assert starts == [("2026-11-30T07:10", "school morning"), ("2026-11-30T15:45", "homework")]
+    assert all(b["activity"] for b in plan["breaks"])
+    assert main(["schedule", "show", "--child", "Nobody"]) == 2
+    assert "sensory.yaml" in capsys.readouterr().err
