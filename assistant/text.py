@@ -30,11 +30,6 @@ def normalise_phrase(text: str) -> str:
     return " ".join(part for part in parts if part)
 
 
-def placeholders(phrase: str) -> set[str]:
-    """The `{name}` placeholders of a phrase, without braces."""
-    return {part[1:-1] for part in _PLACEHOLDER.findall(phrase)}
-
-
 MAX_EXPANSIONS = 1000
 """More sentences than this from one template is a typo, not a phrase list."""
 
