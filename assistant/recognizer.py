@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .audio import BYTES_PER_SAMPLE, TARGET_RATE
+from .intents import IntentPhrases
 from .seams import Heard
 
 log = logging.getLogger(__name__)
@@ -97,6 +98,20 @@ class GrammarCheck:
         words = [*self.phrases, UNKNOWN_WORD] if self.with_unknown else list(self.phrases)
         # Vosk parses the JSON itself: keep Hangul as UTF-8, not \\u escapes.
         return json.dumps(words, ensure_ascii=False)
+
+
+def grammar_phrases(intents: IntentPhrases) -> list[str]:
+    """Every phrase of every intent, as a recogniser grammar.
+
+    Phrases with a slot (`{duration}`) are left out: a grammar cannot say "any number here"
+    (the matcher still reads durations from free decoding or typed text).
+    """
+    return [
+        phrase
+        for phrases in intents.phrases.values()
+        for phrase in phrases
+        if "{" not in phrase and "#" not in phrase
+    ]
 
 
 def check_grammar(model: Any, phrases: Iterable[str]) -> GrammarCheck:

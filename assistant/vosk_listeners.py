@@ -137,6 +137,21 @@ class MicListener:
         """Times the sound card or the queue lost audio (set on PortAudio's thread)."""
         self._overflows_logged = 0
 
+    @classmethod
+    def open(
+        cls,
+        model: Any,
+        clock: Clock,
+        grammar: Sequence[str] | None = None,
+        gate: MuteGate | None = None,
+        endpointing: Endpointing | None = DEFAULT_ENDPOINTING,
+        device: int | str | None = None,
+    ) -> MicListener:
+        """A listener already recording: the model is loaded first, then the stream opens."""
+        listener = cls(model, clock, grammar, gate, endpointing)
+        listener.start(device)
+        return listener
+
     # -- the stream -----------------------------------------------------------------------
 
     def start(self, device: int | str | None = None) -> None:

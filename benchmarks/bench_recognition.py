@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant.audio import TARGET_RATE, read_wav
 from assistant.intents import intents_file, load_intents
-from assistant.recognizer import Decoder, Endpointing, quiet_vosk
+from assistant.recognizer import Decoder, Endpointing, grammar_phrases, quiet_vosk
 
 BLOCK = 3200
 """Bytes of 100 ms of 16 kHz 16-bit mono."""
@@ -135,8 +135,7 @@ def main() -> None:
     if shutil.which("espeak-ng") is None:
         sys.exit("This benchmark needs espeak-ng to synthesise speech.")
     folder = model_dir()
-    phrases = load_intents(intents_file("ko")).phrases
-    grammar = [p for group in phrases.values() for p in group]
+    grammar = grammar_phrases(load_intents(intents_file("ko")))
 
     seconds, model = load_time(folder)
     print(f"Korean model: {folder}\n")

@@ -18,6 +18,7 @@ from assistant.audio import TARGET_RATE, read_wav
 from assistant.clock import FakeClock
 from assistant.intents import intents_file, load_intents
 from assistant.mute import DEFAULT_TAIL, MuteGate, MutingSpeaker
+from assistant.recognizer import grammar_phrases
 from assistant.seams import Heard
 from assistant.vosk_listeners import MicListener
 
@@ -161,8 +162,7 @@ class LoudspeakerInRoom:
 
 @pytest.fixture
 def grammar() -> list[str]:
-    phrases = load_intents(intents_file("ko")).phrases
-    return [p for group in phrases.values() for p in group]
+    return grammar_phrases(load_intents(intents_file("ko")))
 
 
 def session_audio(

@@ -35,7 +35,7 @@ from assistant.clock import FakeClock
 from assistant.errors import InputError
 from assistant.intents import intents_file, load_intents
 from assistant.matcher import OUTCOMES, IntentMatcher
-from assistant.recognizer import Decoder, Endpointing, check_grammar
+from assistant.recognizer import Decoder, Endpointing, check_grammar, grammar_phrases
 from assistant.seams import Heard
 from assistant.vosk_listeners import MicListener, WavListener, load_model
 
@@ -46,7 +46,7 @@ BLOCK = 3200
 """Bytes in 100 ms of 16 kHz 16-bit mono: what the sounddevice callback delivers."""
 
 KO = load_intents(intents_file("ko"))
-PHRASES = [p for phrases in KO.phrases.values() for p in phrases]
+PHRASES = grammar_phrases(KO)
 KO_WORDS = {word for phrase in PHRASES for word in phrase.split()}
 
 COMMANDS = [
@@ -141,6 +141,16 @@ def test_every_word_of_the_korean_intents_is_in_the_model_vocabulary(korean_mode
     # The small Korean model has no [unk] (vosk-api#2041), so it is not added.
     assert not check.with_unknown
     assert "[unk]" not in check.grammar_json()
+
+
+def test_the_grammar_is_every_intent_phrase_without_slots() -> None:
+    english = load_intents(intents_file("en"))
+    with_slot = [p for group in english.phrases.values() for p in group if "{" in p]
+    assert with_slot, "en.yaml has timer phrases with {duration}"
+    grammar = grammar_phrases(english)
+    assert not set(with_slot) & set(grammar)
+    assert len(grammar) == sum(len(group) for group in english.phrases.values()) - len(with_slot)
+    assert "done" in grammar and "not yet" in grammar
 
 
 def test_missing_grammar_words_are_reported_not_dropped_silently(
@@ -295,9 +305,8 @@ def test_a_non_wav_input_file_fails_when_the_listener_is_made(
 
 
 def test_no_input_device_suggests_keyboard_or_a_wav_file(korean_model: Any) -> None:
-    listener = MicListener(korean_model, FakeClock())
     with pytest.raises(InputError) as caught:
-        listener.start(device="no such microphone anywhere")
+        MicListener.open(korean_model, FakeClock(), device="no such microphone anywhere")
     message = str(caught.value)
     assert message.startswith("No microphone was found")
     assert "--input keyboard" in message and "FILE.wav" in message
