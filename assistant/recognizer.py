@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .audio import BYTES_PER_SAMPLE, TARGET_RATE
+from .errors import InputError
 from .intents import IntentPhrases
 from .seams import Heard
 
@@ -166,7 +167,8 @@ class _SpeechDetector:
         level = math.sqrt(sum(s * s for s in samples) / len(samples)) if samples else 0.0
         s = self.settings
         loud = level > max(s.min_level, self._floor * s.above_floor)
-        self._floor = level if level < self._floor else self._floor * self._rise
+        # Never quite zero: digital silence would pin a multiplicative floor at 0 for good.
+        self._floor = max(level, 1.0) if level < self._floor else self._floor * self._rise
         if loud:
             self._loud_run += 1
             self._quiet_run = 0
@@ -210,6 +212,13 @@ class Decoder:
             self._rec = vosk.KaldiRecognizer(model, sample_rate)
         else:
             self.grammar = check_grammar(model, grammar)
+            if not self.grammar.phrases:
+                # Vosk would take an empty grammar as no grammar at all ("[]" = the full LM).
+                raise InputError(
+                    "None of the grammar's phrases can be recognised: the speech model knows "
+                    f"none of their words ({', '.join(self.grammar.missing_words[:5])} ...); "
+                    "is it a model for this language?"
+                )
             self._rec = vosk.KaldiRecognizer(model, sample_rate, self.grammar.grammar_json())
         self._rec.SetWords(True)
         self._detector = _SpeechDetector(endpointing) if endpointing is not None else None

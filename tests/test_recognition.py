@@ -19,6 +19,7 @@ What the measurements behind these tests showed (see also the report in the comm
 from __future__ import annotations
 
 import logging
+import math
 import os
 import random
 import subprocess
@@ -35,7 +36,13 @@ from assistant.clock import FakeClock
 from assistant.errors import InputError
 from assistant.intents import intents_file, load_intents
 from assistant.matcher import OUTCOMES, IntentMatcher
-from assistant.recognizer import Decoder, Endpointing, check_grammar, grammar_phrases
+from assistant.recognizer import (
+    Decoder,
+    Endpointing,
+    _SpeechDetector,
+    check_grammar,
+    grammar_phrases,
+)
 from assistant.seams import Heard
 from assistant.vosk_listeners import MicListener, WavListener, load_model
 
@@ -163,6 +170,41 @@ def test_missing_grammar_words_are_reported_not_dropped_silently(
     assert decoder.grammar.phrases == ("완료", "다시")
     assert decoder.grammar.dropped_phrases == ("건너뛰어", "잠깐만 기다려")
     assert "건너뛰어, 잠깐만" in caplog.text
+
+
+def test_a_grammar_the_model_cannot_hear_at_all_is_refused(korean_model: Any) -> None:
+    # English phrases with the Korean model: an empty grammar would silently mean "anything".
+    with pytest.raises(InputError, match=r"knows none of their words \(done, not, yet"):
+        Decoder(korean_model, ["done", "not yet"])
+
+
+# -- end-of-speech detection ------------------------------------------------------------------
+
+
+def sine_frames(level: float, seconds: float) -> list[array[int]]:
+    """10 ms frames of a 200 Hz tone with RMS `level`."""
+    amplitude = level * math.sqrt(2)
+    n = round(seconds * TARGET_RATE)
+    tone = array(
+        "h", (round(amplitude * math.sin(2 * math.pi * 200 * i / TARGET_RATE)) for i in range(n))
+    )
+    return [tone[i : i + 160] for i in range(0, n, 160)]
+
+
+def test_a_steady_hum_becomes_the_noise_floor_and_speech_over_it_is_still_heard() -> None:
+    detector = _SpeechDetector(Endpointing(silence=0.25))
+    ends = [detector.frame(f) for f in sine_frames(0.0, 1.0)]  # digital silence first
+    assert not any(ends) and not detector.in_speech
+    # A fridge starts humming: at first it sounds like speech, then it is the room.
+    ends = [detector.frame(f) for f in sine_frames(600.0, 4.0)]
+    assert ends.count(True) == 1 and not detector.in_speech
+    ends = [detector.frame(f) for f in sine_frames(600.0, 2.0)]
+    assert not any(ends) and not detector.in_speech
+    # Speech over the hum starts an utterance; back to the hum alone ends it.
+    assert not any(detector.frame(f) for f in sine_frames(6000.0, 0.5))
+    assert detector.in_speech
+    ends = [detector.frame(f) for f in sine_frames(600.0, 1.0)]
+    assert ends.index(True) == 24  # the 25th quiet frame completes 250 ms
 
 
 # -- commands -------------------------------------------------------------------------------
