@@ -33,8 +33,9 @@ BLOCK_SAMPLES = 1600
 """Samples per block (100 ms at 16 kHz): the latency floor of hearing the end of speech,
 and small enough that Vosk's 200 ms internal step is not held back (vosk-api#336)."""
 
-_QUEUE_SECONDS = 120
-"""Audio the microphone queue holds while nobody listens; older blocks are dropped."""
+_QUEUE_BLOCKS = 1200
+"""Blocks (2 minutes) the microphone queue holds while nobody listens; older ones are
+dropped."""
 
 _WAIT = 0.25
 """Seconds `listen()` waits on the queue at a time, so Ctrl-C and a dead stream are seen."""
@@ -79,7 +80,11 @@ class WavListener:
         block_samples: int = BLOCK_SAMPLES,
     ) -> None:
         self._reader = WavReader(path)  # fails here, naming the file, if it is unusable
-        self.decoder = Decoder(load_model(model), grammar, endpointing)
+        try:
+            self.decoder = Decoder(load_model(model), grammar, endpointing)
+        except BaseException:
+            self._reader.close()
+            raise
         self._blocks: Iterator[bytes] | None = self._reader.blocks(block_samples)
         self._ready: deque[Heard] = deque()
 
@@ -124,8 +129,7 @@ class MicListener:
         self.decoder = Decoder(load_model(model), grammar, endpointing)
         self.clock = clock
         self.gate = gate
-        maxsize = _QUEUE_SECONDS * TARGET_RATE // BLOCK_SAMPLES
-        self._queue: queue.Queue[tuple[float, bytes] | None] = queue.Queue(maxsize)
+        self._queue: queue.Queue[tuple[float, bytes] | None] = queue.Queue(_QUEUE_BLOCKS)
         self._ready: deque[Heard] = deque()
         self._stream: Any = None
         self._ended = False
@@ -182,7 +186,14 @@ class MicListener:
         """
         if status:
             self.overflows += 1
-        item = (self.clock.now(), bytes(indata))
+        self._put((self.clock.now(), bytes(indata)))
+
+    def end_input(self) -> None:
+        """No more blocks will come: `listen()` returns what is left, then None."""
+        self._put(None)
+
+    def _put(self, item: tuple[float, bytes] | None) -> None:
+        # Never blocks: PortAudio's thread must not wait on the session's.
         try:
             self._queue.put_nowait(item)
         except queue.Full:
@@ -191,10 +202,6 @@ class MicListener:
             with contextlib.suppress(queue.Empty):
                 self._queue.get_nowait()
             self._queue.put_nowait(item)
-
-    def end_input(self) -> None:
-        """No more blocks will come: `listen()` returns what is left, then None."""
-        self._queue.put(None)
 
     # -- the Listener seam ----------------------------------------------------------------
 

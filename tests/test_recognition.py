@@ -31,6 +31,7 @@ from typing import Any
 
 import pytest
 
+from assistant import vosk_listeners
 from assistant.audio import TARGET_RATE, read_wav, write_wav
 from assistant.clock import FakeClock
 from assistant.errors import InputError
@@ -51,6 +52,7 @@ KoreanSpeech = Callable[[str], Path]
 
 BLOCK = 3200
 """Bytes in 100 ms of 16 kHz 16-bit mono: what the sounddevice callback delivers."""
+BLOCK_SECONDS = 0.1
 
 KO = load_intents(intents_file("ko"))
 PHRASES = grammar_phrases(KO)
@@ -352,6 +354,22 @@ def test_no_input_device_suggests_keyboard_or_a_wav_file(korean_model: Any) -> N
     message = str(caught.value)
     assert message.startswith("No microphone was found")
     assert "--input keyboard" in message and "FILE.wav" in message
+
+
+def test_lost_audio_is_counted_and_reported_once_in_the_session_thread(
+    korean_model: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(vosk_listeners, "_QUEUE_BLOCKS", 3)
+    listener = MicListener(korean_model, FakeClock())
+    quiet = silence(BLOCK_SECONDS)
+    listener.callback(quiet, 1600, None, "input overflow")  # PortAudio's status flag
+    for _ in range(4):
+        listener.callback(quiet, 1600, None, None)
+    listener.end_input()  # on a full queue: must not block the caller
+    assert listener.overflows == 1 + 2 + 1
+    with caplog.at_level(logging.WARNING, logger="assistant.vosk_listeners"):
+        assert listener.listen() is None
+    assert caplog.text.count("audio input overflowed 4 time(s)") == 1
 
 
 def test_missing_portaudio_is_one_sentence(tmp_path: Path) -> None:
