@@ -31,6 +31,7 @@ from .playbook import Playbook, find_playbook, load_playbook, playbook_files, va
 from .progress import child_progress, progress_json, progress_text
 from .seams import Listener, Speaker
 from .session import SessionEngine
+from .session_breaks import BreakSettings
 from .store import TinyStore
 
 log = logging.getLogger(__name__)
@@ -158,23 +159,47 @@ def _parser() -> argparse.ArgumentParser:
 def _run(args: argparse.Namespace) -> int:
     if not args.child.strip():
         raise AssistantError("Give the child's name with --child NAME.")
+    from .timer_runner import chime_player_for
+
     home = data_home()
     playbook = find_playbook(args.playbook, home)
+    store = TinyStore(home)
     engine = SessionEngine(
         playbook,
         IntentMatcher(load_intents(intents_file(args.lang))),
         CommentClassifier.for_language(args.lang),
         Coach.for_language(args.lang),
+        _break_settings(home, store.find_child(args.child) or args.child),
     )
-    store = TinyStore(home)
     listener = _listener(args.input)
     speaker = _speaker(args.voice)
+    conductor = Conductor(
+        engine, store, listener, speaker, SystemClock(), _notice, chime_player_for(speaker)
+    )
     try:
-        Conductor(engine, store, listener, speaker, SystemClock(), _notice).run(args.child)
+        conductor.run(args.child)
     finally:
         listener.close()
         speaker.close()
     return 0
+
+
+def _break_settings(home: Path, child: str) -> BreakSettings:
+    """The child's break length and profile from their schedule, when they have one."""
+    from .activities import activities_file, load_activities
+    from .schedule import load_schedule, schedule_path
+
+    activities = load_activities(activities_file(home))
+    path = schedule_path(home, child)
+    if not path.is_file():
+        return BreakSettings(activities=activities)
+    schedule = load_schedule(path, activities)
+    minutes = schedule.demands[0].break_minutes if schedule.demands else None
+    return BreakSettings(
+        default_seconds=minutes * 60.0 if minutes else BreakSettings().default_seconds,
+        activities=activities,
+        profile=schedule.profile,
+    )
 
 
 def _listener(choice: str) -> Listener:

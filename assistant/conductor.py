@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 from .chaining import ChainState
 from .records import ChainEvent, SessionRecord
-from .seams import Clock, Listener, Speaker, Store
+from .seams import Clock, Heard, Listener, Quiet, Speaker, Store, TimedListener
 from .session import (
     Began,
+    Chime,
     Effect,
     Event,
     Finish,
@@ -25,10 +26,13 @@ from .session import (
     LogSpeech,
     Say,
     SessionEngine,
+    SessionState,
     Show,
     StartSession,
+    Tick,
     Utterance,
 )
+from .timer_runner import ChimePlayer
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +62,7 @@ class Conductor:
         speaker: Speaker,
         clock: Clock,
         display: Callable[[str], None] | None = None,
+        chime: ChimePlayer | None = None,
     ) -> None:
         self.engine = engine
         self.playbook = engine.playbook
@@ -67,6 +72,8 @@ class Conductor:
         self.clock = clock
         self.display = display or (lambda _text: None)
         """Where screen-only text (the running 4:1 count) goes; nowhere by default."""
+        self.chime = chime
+        """Plays the timer chime; None leaves it out (the words still come)."""
 
     def run(self, child: str) -> SessionResult:
         """Run a session for `child` (registered if new) to its end; Ctrl-C stops it cleanly."""
@@ -84,19 +91,31 @@ class Conductor:
                 finish = self._apply(effects) or finish
                 if state.ended:
                     break
-                heard = self.listener.listen()
-                now = self.clock.now()
-                event = (
-                    InputEnded(now)
-                    if heard is None
-                    else Utterance(heard.text, now, heard.confidence, heard.alternatives)
-                )
+                event = self._next_event(state)
             except KeyboardInterrupt:
                 if state.ended:
                     break
                 event = InputEnded(self.clock.now())
         assert finish is not None
         return SessionResult(finish.session, finish.chain, finish.events)
+
+    def _next_event(self, state: SessionState) -> Event:
+        """A tick when a timer cue is due, else the next utterance (waiting no longer than
+        the next cue when the listener can give up waiting)."""
+        due = self.engine.next_due(state)
+        now = self.clock.now()
+        if due is not None and due <= now:
+            return Tick(now)
+        if due is not None and isinstance(self.listener, TimedListener):
+            heard: Heard | Quiet | None = self.listener.listen_for(due - now)
+        else:
+            heard = self.listener.listen()
+        now = self.clock.now()
+        if heard is None:
+            return InputEnded(now)
+        if isinstance(heard, Quiet):
+            return Tick(now)
+        return Utterance(heard.text, now, heard.confidence, heard.alternatives)
 
     def _apply(self, effects: list[Effect]) -> Finish | None:
         finish = None
@@ -105,6 +124,9 @@ class Conductor:
                 self.speaker.say(effect.text)
             elif isinstance(effect, Show):
                 self.display(effect.text)
+            elif isinstance(effect, Chime):
+                if self.chime is not None:
+                    self.chime.chime()
             elif isinstance(effect, StartSession):
                 self.store.start_session(effect.session)
             elif isinstance(effect, LogOutcome):

@@ -28,11 +28,18 @@ CANONICAL = (
     "timer_start",
     "timer_status",
     "timer_cancel",
+    # Added for sensory breaks (DESIGN.md: add to the contract freely).
+    "timer_pause",
+    "timer_resume",
+    "timer_add",
 )
 
 
 # Where a phrase may say "a value goes here"; the matcher fills the slot of the same name.
-SLOT_PLACEHOLDERS: dict[str, frozenset[str]] = {"timer_start": frozenset({"duration"})}
+SLOT_PLACEHOLDERS: dict[str, frozenset[str]] = {
+    "timer_start": frozenset({"duration"}),
+    "timer_add": frozenset({"duration"}),
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,12 +6,14 @@ The microphone and WAV-file listeners (Vosk) plug into the same `Listener` seam.
 from __future__ import annotations
 
 import logging
+import queue
 import sys
+import threading
 from pathlib import Path
 from typing import TextIO
 
 from .errors import InputError
-from .seams import Heard
+from .seams import QUIET, Heard, Quiet
 
 log = logging.getLogger(__name__)
 
@@ -44,23 +46,62 @@ class ScriptListener:
         self._next = len(self._lines)
 
 
-class KeyboardListener:
-    """Lines typed at the terminal; end of input (Ctrl-D) acts as stop."""
+    def listen_for(self, seconds: float) -> Heard | Quiet | None:
+        """A script never waits: its next line is there at once."""
+        return self.listen()
 
-    def __init__(self, stream: TextIO = sys.stdin, prompt_to: TextIO = sys.stderr) -> None:
-        self._stream = stream
-        self._prompt_to = prompt_to
+
+class KeyboardListener:
+    """Lines typed at the terminal; end of input (Ctrl-D) acts as stop.
+
+    A reader thread feeds a queue, so the session can stop waiting to speak a timer cue.
+    """
+
+    def __init__(self, stream: TextIO | None = None, prompt_to: TextIO | None = None) -> None:
+        self._stream = stream if stream is not None else sys.stdin
+        self._prompt_to = prompt_to if prompt_to is not None else sys.stderr
+        self._lines: queue.Queue[str | None] = queue.Queue()
+        self._reader: threading.Thread | None = None
+        self._ended = False
 
     def listen(self) -> Heard | None:
+        result = self._next(None)
+        return None if isinstance(result, Quiet) else result
+
+    def listen_for(self, seconds: float) -> Heard | Quiet | None:
+        return self._next(max(seconds, 0.0))
+
+    def _next(self, timeout: float | None) -> Heard | Quiet | None:
+        if self._ended:
+            return None
+        if self._reader is None:
+            self._prompt()
+            self._reader = threading.Thread(target=self._read, daemon=True)
+            self._reader.start()
+        try:
+            line = self._lines.get(timeout=timeout)
+        except queue.Empty:
+            return QUIET
+        if line is None:
+            self._ended = True
+            return None
+        return Heard(text=line)
+
+    def _read(self) -> None:
+        # Daemon thread: blocks on the terminal; a line that is only spaces is not an utterance.
         while True:
-            if self._stream.isatty():
-                self._prompt_to.write("you> ")
-                self._prompt_to.flush()
             line = self._stream.readline()
             if not line:
-                return None
+                self._lines.put(None)
+                return
             if line.strip():
-                return Heard(text=line.strip())
+                self._lines.put(line.strip())
+                self._prompt()
+
+    def _prompt(self) -> None:
+        if self._stream.isatty():
+            self._prompt_to.write("you> ")
+            self._prompt_to.flush()
 
     def close(self) -> None:
-        """The terminal stays open; nothing to release."""
+        """The terminal stays open; the daemon reader ends with the process."""

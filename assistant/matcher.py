@@ -41,7 +41,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
 from .durations import find_duration
-from .intents import IntentPhrases
+from .intents import SLOT_PLACEHOLDERS, IntentPhrases
 from .text import normalise
 
 log = logging.getLogger(__name__)
@@ -303,7 +303,7 @@ class IntentMatcher:
         return _Analysis(core, ranked, slots, rejected=rejected, blocked=blocked)
 
     def _rank(self, core: str) -> tuple[dict[str, Candidate], dict[str, int]]:
-        """Best candidate per intent over all phrases, and the slots of timer_start's."""
+        """Best candidate per intent over all phrases, and the duration slot when one was used."""
         best: dict[str, Candidate] = {}
         self._plain.collect(best, core, self._snap(core))
         slots: dict[str, int] = {}
@@ -311,10 +311,10 @@ class IntentMatcher:
         found = find_duration(words) if self._durations else None
         if found is not None:
             slotted = " ".join([*words[: found.start], _SLOT, *words[found.end :]])
-            before = _score(best, "timer_start")
+            before = {name: _score(best, name) for name in SLOT_PLACEHOLDERS}
             self._slotted.collect(best, slotted, self._snap(slotted))
-            if _score(best, "timer_start") > before:  # the duration phrase won: keep it
-                slots = {"seconds": found.seconds}
+            if any(_score(best, name) > score for name, score in before.items()):
+                slots = {"seconds": found.seconds}  # a duration phrase won: keep the duration
         return best, slots
 
     def _snap(self, text: str) -> list[str]:
@@ -372,7 +372,7 @@ class IntentMatcher:
             # to ask about, even if a lesser reading would fit ("not yet" at a parent step).
             why = Rejection.CONTEXT if top.score >= t.ask_floor else heard.rejected
             return Reading(heard.text, None, visible, rejected=why)
-        slots = heard.slots if top.name == "timer_start" else {}
+        slots = heard.slots if top.name in SLOT_PLACEHOLDERS else {}
         if heard.exact:
             return Reading(heard.text, Intent(top.name, slots, 1.0), visible)
         rival = heard.ranked[1].score if len(heard.ranked) > 1 else 0.0

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from .chaining import ChainState
 from .records import BreakRecord, ChainEvent, OutcomeRecord, SessionRecord, SpeechRecord
@@ -40,6 +40,25 @@ class Listener(Protocol):
 
     def close(self) -> None:
         """Release the input (file, device)."""
+        ...
+
+
+class Quiet:
+    """Nothing was heard before the deadline (from `TimedListener.listen_for`)."""
+
+
+QUIET = Quiet()
+
+
+@runtime_checkable
+class TimedListener(Listener, Protocol):
+    """A listener that can give up waiting, so timer cues are spoken on time.
+
+    Checked at run time by the conductor: a listener with `listen_for` is one.
+    """
+
+    def listen_for(self, seconds: float) -> Heard | Quiet | None:
+        """The next utterance within `seconds`, QUIET when none came, None at end of input."""
         ...
 
 

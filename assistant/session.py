@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from . import session_breaks as breaks
 from . import wording
 from .chaining import ChainState, decide
 from .coach import Coach, CoachState
@@ -28,6 +29,8 @@ from .records import (
     SessionStatus,
     SpeechRecord,
 )
+from .session_breaks import BreakSettings
+from .timers import TimerSet, next_due
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +47,11 @@ class Phase(StrEnum):
     ENDED = "ended"
 
 
-# Intents that never consume a step, accepted whenever the session listens.
-_ANYTIME = frozenset(
-    {"repeat", "previous", "skip", "pause", "stop", "help"}
-    | {"timer_start", "timer_status", "timer_cancel"}
+TIMER_INTENTS = frozenset(
+    {"timer_start", "timer_status", "timer_cancel", "timer_pause", "timer_resume", "timer_add"}
 )
+# Intents that never consume a step, accepted whenever the session listens.
+_ANYTIME = frozenset({"repeat", "previous", "skip", "pause", "stop", "help"}) | TIMER_INTENTS
 ALLOWED: Mapping[Phase, frozenset[str]] = {
     Phase.PARENT_STEP: _ANYTIME | {"next", "done"},
     # "next" is accepted here only to ask what happened: it says nothing about the child.
@@ -57,7 +60,9 @@ ALLOWED: Mapping[Phase, frozenset[str]] = {
     Phase.ENDED: frozenset(),
 }
 # While paused only these make sense; "next" resumes too, as a parent would expect.
-ALLOWED_PAUSED = frozenset({"resume", "next", "stop", "help", "repeat"})
+ALLOWED_PAUSED = frozenset({"resume", "next", "stop", "help", "repeat"}) | TIMER_INTENTS
+# What a running break holds back: the step waits until the break is over.
+_STEP_MOVES = frozenset({"done", "not_yet", "next", "skip", "previous"})
 # Outcome words the session asks about when it heard them only half-clearly.
 _ASK_ABOUT = frozenset({"done", "not_yet", "next"})
 
@@ -84,6 +89,8 @@ class SessionState:
     """Whether the "say done or not yet" instruction was already given this session."""
     coach: CoachState = field(default_factory=CoachState)
     """The 4:1 commenting count and reminder state."""
+    timers: TimerSet = field(default_factory=TimerSet)
+    """Sensory-break and other timers running in this session."""
 
     @property
     def ended(self) -> bool:
@@ -115,18 +122,30 @@ class Utterance:
 
 
 @dataclass(frozen=True, slots=True)
+class Tick:
+    """Time has passed with nothing heard (timers may have cues due)."""
+
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
 class InputEnded:
     """The input has no more utterances (end of a script, Ctrl-D, Ctrl-C): acts as stop."""
 
     at: float
 
 
-Event = Began | Utterance | InputEnded
+Event = Began | Utterance | Tick | InputEnded
 
 
 @dataclass(frozen=True, slots=True)
 class Say:
     text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Chime:
+    """Play the timer chime."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +179,7 @@ class Finish:
     events: tuple[ChainEvent, ...]
 
 
-Effect = Say | Show | StartSession | LogOutcome | LogSpeech | Finish
+Effect = Say | Chime | Show | StartSession | LogOutcome | LogSpeech | Finish
 Result = tuple[SessionState, list[Effect]]
 
 
@@ -173,11 +192,13 @@ class SessionEngine:
         matcher: IntentMatcher,
         classifier: CommentClassifier,
         coach: Coach,
+        breaks: BreakSettings | None = None,
     ) -> None:
         self.playbook = playbook
         self.matcher = matcher
         self.classifier = classifier
         self.coach = coach
+        self.breaks = breaks or BreakSettings()
 
     def new_state(self, session_id: str, child: str, chain: ChainState, at: float) -> SessionState:
         """The state before `Began`; `chain` must fit the playbook's step count."""
@@ -203,7 +224,13 @@ class SessionEngine:
             return self._ask(state, 0, event.at, effects)
         if isinstance(event, InputEnded):
             return self._end(state, SessionStatus.STOPPED, event.at)
+        if isinstance(event, Tick):
+            return self._tick(state, event.at)
         return self._heard(state, event)
+
+    def next_due(self, state: SessionState) -> float | None:
+        """When a timer next has something to say (seconds since the epoch), or None."""
+        return next_due(state.timers)
 
     def reading(self, state: SessionState, heard: Utterance | str) -> Reading:
         """How an utterance reads in `state` (only the intents that make sense now count)."""
@@ -234,7 +261,17 @@ class SessionEngine:
             return self._comment(state, event)
         name, at = intent.name, event.at
         if name == "stop":
+            timers, stopped = breaks.stop_ringing(state.timers)
+            if stopped:  # "stop" while a timer rings means the ring, not the session
+                return replace(state, timers=timers), []
             return self._end(state, SessionStatus.STOPPED, at)
+        if name in TIMER_INTENTS:
+            timers, lines = breaks.on_intent(
+                state.timers, name, intent.slots, at, state.session.child, self.breaks
+            )
+            return replace(state, timers=timers), _voice(lines)
+        if name in _STEP_MOVES and breaks.on_break(state.timers):
+            return state, [Say(wording.ON_BREAK)]
         if name == "help":
             return state, [Say(wording.help_text(state.phase.value, state.paused))]
         if state.paused:
@@ -251,8 +288,6 @@ class SessionEngine:
             if state.index == 0:
                 return state, [Say(wording.FIRST_STEP)]
             return self._ask(state, state.index - 1, at, [])
-        if name.startswith("timer_"):
-            return state, [Say(wording.NO_TIMERS)]
         if name == "skip":
             if state.phase is Phase.SUPPORT:  # already logged as "not yet": keep that
                 return self._advance(state, at, [])
@@ -278,6 +313,14 @@ class SessionEngine:
             effects.append(Say(wording.support(step, child)))
             return replace(logged, phase=Phase.SUPPORT), effects
         return state, [Say(wording.ask_outcome(child))]  # "next" at a child step
+
+    def _tick(self, state: SessionState, at: float) -> Result:
+        timers, lines, break_ended = breaks.on_tick(state.timers, at)
+        effects = _voice(lines)
+        state = replace(state, timers=timers)
+        if break_ended and not breaks.on_break(timers) and not state.paused:
+            effects.append(Say(self._current_prompt(state)))  # back to where we were
+        return state, effects
 
     # -- moving through the steps -----------------------------------------------------------
 
@@ -402,3 +445,13 @@ class SessionEngine:
         )
         effects.append(Say(summary))
         return replace(state, session=session, phase=Phase.ENDED), effects
+
+
+def _voice(lines: list[breaks.Line]) -> list[Effect]:
+    effects: list[Effect] = []
+    for line in lines:
+        if line.chime:
+            effects.append(Chime())
+        if line.text:
+            effects.append(Say(line.text))
+    return effects

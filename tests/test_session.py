@@ -15,6 +15,7 @@ from assistant.playbook import Playbook, find_playbook
 from assistant.records import Actor, EventKind, Outcome, SessionStatus
 from assistant.session import (
     Began,
+    Chime,
     Effect,
     Finish,
     InputEnded,
@@ -25,8 +26,10 @@ from assistant.session import (
     SessionState,
     Show,
     StartSession,
+    Tick,
     Utterance,
 )
+from assistant.session_breaks import BreakSettings
 from assistant.wording import clause
 
 T0 = 1_790_000_000.0
@@ -59,11 +62,15 @@ class Drive:
             self.clock += 5
             self._feed(Utterance(line, self.clock))
 
+    def tick(self, seconds: float) -> None:
+        self.clock += seconds
+        self._feed(Tick(self.clock))
+
     def end_input(self) -> None:
         self.clock += 5
         self._feed(InputEnded(self.clock))
 
-    def _feed(self, event: Began | Utterance | InputEnded) -> None:
+    def _feed(self, event: Began | Utterance | Tick | InputEnded) -> None:
         self.state, effects = self.engine.step(self.state, event)
         self.effects.extend(effects)
 
@@ -324,3 +331,64 @@ def test_the_summary_counts_comments(matcher: IntentMatcher, toothbrushing: Play
     assert "2 descriptive" in summary and "1 directive" in summary
     assert summary.endswith("Well done, both of you.")
     assert (d.finish.session.descriptive, d.finish.session.directive) == (2, 1)
+
+
+# -- sensory breaks in a session ---------------------------------------------------------------
+
+
+def test_a_break_holds_the_step_speaks_its_cues_and_comes_back(
+    matcher: IntentMatcher, toothbrushing: Playbook
+) -> None:
+    d = drive(matcher, toothbrushing)
+    d.say("next")
+    d.say("start a five minute break")
+    assert "Five-minute break, starting now." in d.spoken
+    assert d.engine.next_due(d.state) == pytest.approx(d.clock + 150)  # halfway
+    d.say("next")  # the step waits while the break runs
+    assert d.spoken[-1].startswith("We're on a break")
+    assert d.state.step_number == 2 and len(d.logged) == 1
+    d.say("how much time is left")
+    assert "minute" in d.spoken[-1]
+    d.tick(150)
+    assert "Halfway" in d.spoken[-1]
+    d.tick(90)
+    assert "One minute left" in d.spoken[-1]
+    count = len(d.effects)
+    d.tick(60)
+    new = d.effects[count:]
+    assert isinstance(new[0], Chime)
+    assert [e.text for e in new if isinstance(e, Say)] == [
+        "Time's up: break finished.",
+        d.engine._step_prompt(d.state, first_time=False),
+    ]
+    d.say("stop")  # while it rings: stops the ring, not the session
+    assert not d.state.ended and not d.state.timers.ringing
+    d.say("next")
+    assert d.state.step_number == 3
+
+
+def test_sensory_break_uses_the_childs_length_and_timer_controls(
+    matcher: IntentMatcher, toothbrushing: Playbook
+) -> None:
+    engine = SessionEngine(
+        toothbrushing,
+        matcher,
+        CommentClassifier.for_language("en"),
+        Coach.for_language("en"),
+        BreakSettings(default_seconds=8 * 60),
+    )
+    d = Drive(engine, engine.new_state("s1", "Sam", ChainState.start(9), T0))
+    d.begin()
+    d.say("sensory break")
+    assert "Eight-minute break, starting now." in d.spoken
+    d.say("pause the timer")
+    assert d.engine.next_due(d.state) is None  # paused: nothing due
+    d.tick(600)
+    d.say("resume the timer", "add two minutes")
+    assert "two minutes" in d.spoken[-1]
+    d.say("cancel the timer")
+    assert not d.state.timers
+    d.say("cancel the timer")
+    assert d.spoken[-1] == "No timer is running."
+    d.say("next")
+    assert d.state.step_number == 2
