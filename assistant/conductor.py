@@ -22,6 +22,7 @@ from .session import (
     Event,
     Finish,
     InputEnded,
+    LogBreak,
     LogOutcome,
     LogSpeech,
     Say,
@@ -133,6 +134,8 @@ class Conductor:
                 self.store.log_outcome(effect.outcome)
             elif isinstance(effect, LogSpeech):
                 self.store.log_speech(effect.speech)
+            elif isinstance(effect, LogBreak):
+                self.store.log_break(effect.brk)
             elif isinstance(effect, Finish):
                 self.store.finish_session(effect.session)
                 self.store.save_chain(

@@ -26,66 +26,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
 
-from rapidfuzz import fuzz
-
 from . import timers as T
-from .activities import Activities, CheckIn, fill
+from .activities import Activities, CheckIn, fill, read_answer
 from .records import AfterBreak, BreakRecord
 from .schedule import PlannedBreak, Schedule, plan_day
 from .seams import Clock, Listener, Speaker, Store
-from .text import normalise
 from .timer_runner import ChimePlayer, TimerRunner
 
 log = logging.getLogger(__name__)
 
 TIMER_NAME = "sensory break"
 """What the break's timer is called in its cues ("One minute left on the sensory break.")."""
-ANSWER_FLOOR = 80.0
-"""The best phrase must score at least this (rapidfuzz ratio, 0-100) ..."""
-ANSWER_MARGIN = 8.0
-"""... and beat the best phrase of every other answer by this much."""
 LONGEST_WAIT = 60.0
 """Seconds slept at a time while waiting for a break."""
 
 _SEEMS = {AfterBreak.CALM: "calm", AfterBreak.OKAY: "okay", AfterBreak.WOUND_UP: "still wound up"}
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    """What an answer to the check-in question was read as."""
-
-    after: AfterBreak | None
-    understood: bool
-    """False when it matched nothing clearly (worth asking once more)."""
-
-
-def read_answer(check_in: CheckIn, text: str) -> Answer:
-    """Match a reply to "how does the child seem now" against the check-in phrases."""
-    said = _words(check_in, text)
-    if not said:
-        return Answer(None, False)
-    best: dict[AfterBreak | None, float] = {}
-    groups: list[tuple[AfterBreak | None, tuple[str, ...]]] = [
-        *check_in.answers.items(),
-        (None, check_in.skip),
-    ]
-    for answer, phrases in groups:
-        for phrase in phrases:
-            score = fuzz.ratio(said, _words(check_in, phrase))
-            best[answer] = max(best.get(answer, 0.0), score)
-    ranked = sorted(best.items(), key=lambda pair: pair[1], reverse=True)
-    (answer, score), runner_up = ranked[0], ranked[1][1] if len(ranked) > 1 else 0.0
-    if score >= ANSWER_FLOOR and score - runner_up >= ANSWER_MARGIN:
-        return Answer(answer, True)
-    log.debug("check-in answer %r not understood (best %s %.0f)", text, answer, score)
-    return Answer(None, False)
-
-
-def _words(check_in: CheckIn, text: str) -> str:
-    return " ".join(w for w in normalise(text).split() if w not in check_in.fillers)
 
 
 def announcement(planned: PlannedBreak, child: str, now: datetime) -> list[str]:

@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from . import session_breaks as breaks
 from . import wording
+from .activities import read_answer
 from .chaining import ChainState, decide
 from .coach import Coach, CoachState
 from .comments import CommentClassifier
@@ -22,6 +23,7 @@ from .matcher import IntentMatcher, Reading
 from .playbook import Playbook
 from .records import (
     Actor,
+    BreakRecord,
     ChainEvent,
     Outcome,
     OutcomeRecord,
@@ -91,6 +93,10 @@ class SessionState:
     """The 4:1 commenting count and reminder state."""
     timers: TimerSet = field(default_factory=TimerSet)
     """Sensory-break and other timers running in this session."""
+    open_breaks: tuple[BreakRecord, ...] = ()
+    """Breaks started in this session whose timers have not ended yet."""
+    check_in: BreakRecord | None = None
+    """A break that ended and awaits "how does the child seem now"."""
 
     @property
     def ended(self) -> bool:
@@ -171,6 +177,11 @@ class LogSpeech:
 
 
 @dataclass(frozen=True, slots=True)
+class LogBreak:
+    brk: BreakRecord
+
+
+@dataclass(frozen=True, slots=True)
 class Finish:
     """Store the final session row, the new chain state and any chain event."""
 
@@ -179,7 +190,7 @@ class Finish:
     events: tuple[ChainEvent, ...]
 
 
-Effect = Say | Chime | Show | StartSession | LogOutcome | LogSpeech | Finish
+Effect = Say | Chime | Show | StartSession | LogOutcome | LogSpeech | LogBreak | Finish
 Result = tuple[SessionState, list[Effect]]
 
 
@@ -247,6 +258,8 @@ class SessionEngine:
         reading = self.reading(state, event)
         intent = reading.intent
         child = state.session.child
+        if state.check_in is not None and (intent is None or intent.name != "stop"):
+            return self._answer_check_in(state, event, reading)
         if intent is None:
             if reading.unsure is not None:
                 # Probably a half-heard command: kept, but not counted as a comment.
@@ -266,10 +279,7 @@ class SessionEngine:
                 return replace(state, timers=timers), []
             return self._end(state, SessionStatus.STOPPED, at)
         if name in TIMER_INTENTS:
-            timers, lines = breaks.on_intent(
-                state.timers, name, intent.slots, at, state.session.child, self.breaks
-            )
-            return replace(state, timers=timers), _voice(lines)
+            return self._timer(state, name, intent.slots, at)
         if name in _STEP_MOVES and breaks.on_break(state.timers):
             return state, [Say(wording.ON_BREAK)]
         if name == "help":
@@ -315,11 +325,55 @@ class SessionEngine:
         return state, [Say(wording.ask_outcome(child))]  # "next" at a child step
 
     def _tick(self, state: SessionState, at: float) -> Result:
-        timers, lines, break_ended = breaks.on_tick(state.timers, at)
+        timers, lines, ended = breaks.on_tick(state.timers, at)
         effects = _voice(lines)
         state = replace(state, timers=timers)
-        if break_ended and not breaks.on_break(timers) and not state.paused:
+        for name in ended:
+            record = next((b for b in state.open_breaks if b.label == name), None)
+            if record is None:
+                continue
+            state = replace(state, open_breaks=tuple(b for b in state.open_breaks if b != record))
+            record = replace(record, ended_at=at)
+            if state.check_in is not None:  # two breaks ended at once: the first goes unasked
+                effects.append(LogBreak(state.check_in))
+            state = replace(state, check_in=record)
+        if state.check_in is not None and ended and self.breaks.activities is not None:
+            question = self.breaks.activities.check_in.question
+            effects.append(Say(wording.fill(question, state.session.child)))
+        elif ended and not breaks.on_break(timers) and not state.paused:
             effects.append(Say(self._current_prompt(state)))  # back to where we were
+        return state, effects
+
+    def _timer(self, state: SessionState, name: str, slots: dict[str, int], at: float) -> Result:
+        handled = breaks.on_intent(state.timers, name, slots, at, state.session.child, self.breaks)
+        state = replace(state, timers=handled.timers)
+        effects = _voice(handled.lines)
+        if handled.started is not None:
+            label, activity, seconds = handled.started
+            record = BreakRecord(state.session.child, label, activity, None, at, seconds)
+            state = replace(state, open_breaks=(*state.open_breaks, record))
+        if handled.cancelled is not None:
+            gone = [b for b in state.open_breaks if b.label == handled.cancelled]
+            effects.extend(LogBreak(b) for b in gone)  # logged with no end: cancelled
+            kept = tuple(b for b in state.open_breaks if b.label != handled.cancelled)
+            state = replace(state, open_breaks=kept)
+        return state, effects
+
+    def _answer_check_in(self, state: SessionState, event: Utterance, reading: Reading) -> Result:
+        """The reply to "how does the child seem now": logged with the break, as said."""
+        record = state.check_in
+        assert record is not None
+        activities = self.breaks.activities
+        after = read_answer(activities.check_in, event.text) if activities else None
+        state = replace(state, check_in=None)
+        if after is None or not after.understood:
+            # Not an answer: log the break without one and treat the words as usual.
+            effects: list[Effect] = [LogBreak(record)]
+            more_state, more = self._heard(state, event)
+            return more_state, effects + more
+        effects = [LogBreak(replace(record, after=after.after)), Say(wording.NOTED)]
+        if not breaks.on_break(state.timers) and not state.paused:
+            effects.append(Say(self._current_prompt(state)))
         return state, effects
 
     # -- moving through the steps -----------------------------------------------------------
@@ -437,6 +491,10 @@ class SessionEngine:
                     session_id=session.session_id,
                 ),
             )
+        # Breaks still running or awaiting their answer are logged as they stand.
+        effects.extend(LogBreak(b) for b in state.open_breaks)
+        if state.check_in is not None:
+            effects.append(LogBreak(state.check_in))
         effects.append(Finish(session, decision.state, events))
         counted = state.coach.descriptive + state.coach.directive
         comments = self.coach.summary(state.coach, session.child) if counted else ""

@@ -43,6 +43,18 @@ class Line:
     chime: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Handled:
+    """What a timer intent did."""
+
+    timers: T.TimerSet
+    lines: list[Line]
+    started: tuple[str, str | None, float] | None = None
+    """A break that started: (timer name, activity id or None, seconds)."""
+    cancelled: str | None = None
+    """The name of a timer that was cancelled."""
+
+
 def on_intent(
     timers: T.TimerSet,
     name: str,
@@ -50,45 +62,45 @@ def on_intent(
     at: float,
     child: str,
     settings: BreakSettings,
-) -> tuple[T.TimerSet, list[Line]]:
+) -> Handled:
     """A timer intent (`timer_start`, `timer_status`, `timer_cancel`, `timer_pause`,
     `timer_resume`, `timer_add`) at `at`: the new timers and what to say."""
     try:
         if name == "timer_start":
             return _start(timers, slots, at, child, settings)
         if name == "timer_status":
-            return timers, [Line(T.status_text(timers, at))] if timers else [Line(NO_TIMER)]
+            return Handled(timers, [Line(T.status_text(timers, at) if timers else NO_TIMER)])
         if name == "timer_cancel":
             timers, timer = T.cancel(timers)
-            return timers, [Line(T.cancelled_text(timer))]
+            return Handled(timers, [Line(T.cancelled_text(timer))], cancelled=timer.name)
         if name == "timer_pause":
             timers, timer = T.pause(timers, at)
-            return timers, [Line(T.paused_text(timer))]
+            return Handled(timers, [Line(T.paused_text(timer))])
         if name == "timer_resume":
             timers, timer = T.resume(timers, at)
-            return timers, [Line(T.resumed_text(timer, at))]
+            return Handled(timers, [Line(T.resumed_text(timer, at))])
         if name == "timer_add":
             seconds = float(slots.get("seconds", 60))
             timers, timer = T.add(timers, seconds, at)
-            return timers, [Line(T.added_text(seconds, timer, at))]
+            return Handled(timers, [Line(T.added_text(seconds, timer, at))])
     except T.NoTimer:
-        return timers, [Line(NO_TIMER)]
+        return Handled(timers, [Line(NO_TIMER)])
     except T.TimerError as exc:
-        return timers, [Line(f"Sorry, {exc}.")]
+        return Handled(timers, [Line(f"Sorry, {exc}.")])
     raise ValueError(f"not a timer intent: {name}")
 
 
-def on_tick(timers: T.TimerSet, at: float) -> tuple[T.TimerSet, list[Line], bool]:
-    """Time has passed: the new timers, the cues now due, and whether a break just ended."""
+def on_tick(timers: T.TimerSet, at: float) -> tuple[T.TimerSet, list[Line], list[str]]:
+    """Time has passed: the new timers, the cues now due, and the breaks that just ended."""
     timers, cues = T.due(timers, at)
     lines = [Line(cue.text, cue.chime) for cue in cues if cue.text or cue.chime]
-    ended = any(cue.kind is T.CueKind.ENDED and _is_break(cue.name) for cue in cues)
+    ended = [cue.name for cue in cues if cue.kind is T.CueKind.ENDED and is_break(cue.name)]
     return timers, lines, ended
 
 
 def on_break(timers: T.TimerSet) -> bool:
     """Whether a break is counting down (or paused): the session's step waits meanwhile."""
-    return any(_is_break(t.name) and t.phase is not T.TimerPhase.RINGING for t in timers.timers)
+    return any(is_break(t.name) and t.phase is not T.TimerPhase.RINGING for t in timers.timers)
 
 
 def stop_ringing(timers: T.TimerSet) -> tuple[T.TimerSet, bool]:
@@ -103,12 +115,13 @@ def _start(
     at: float,
     child: str,
     settings: BreakSettings,
-) -> tuple[T.TimerSet, list[Line]]:
+) -> Handled:
     seconds = float(slots.get("seconds", settings.default_seconds))
     name = T.free_name(timers, BREAK)
     timers = T.start(timers, name, seconds, at)
     timers, cues = T.due(timers, at)  # the read-back is due at once
     lines = [Line(cue.text, cue.chime) for cue in cues if cue.text]
+    activity = None
     if settings.activities is not None:
         # Seeded by child and minute: the same suggestion if asked twice in a row.
         seed = f"{child}|{int(at // 60)}"
@@ -117,8 +130,9 @@ def _start(
             if activity.safety:
                 lines.append(Line(fill(activity.safety, child)))
             lines.append(Line(f"How about {activity.name}? {fill(activity.say, child)}"))
-    return timers, lines
+    return Handled(timers, lines, started=(name, activity.id if activity else None, seconds))
 
 
-def _is_break(name: str) -> bool:
+def is_break(name: str) -> bool:
+    """Whether a timer is a sensory break (started as one in the session)."""
     return name == BREAK or name.startswith(BREAK + " ")

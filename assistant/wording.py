@@ -15,6 +15,7 @@ from .records import EventKind, Outcome, SessionRecord, SessionStatus
 PAUSED = "Paused. Say resume when you're ready."
 RESUMED = "Let's carry on."
 FIRST_STEP = "This is the first step, so there's nothing to go back to."
+NOTED = "Thanks, noted."
 ON_BREAK = "We're on a break. I'll come back to this step when it ends."
 
 _NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
+from assistant.activities import activities_file, load_activities
 from assistant.clock import FakeClock
 from assistant.coach import Coach
 from assistant.comments import CommentClassifier
@@ -11,15 +13,17 @@ from assistant.conductor import Conductor
 from assistant.intents import intents_file, load_intents
 from assistant.matcher import IntentMatcher
 from assistant.playbook import find_playbook
+from assistant.records import AfterBreak
 from assistant.seams import QUIET, Heard, Quiet
 from assistant.session import SessionEngine
+from assistant.session_breaks import BreakSettings
 from assistant.store import TinyStore
 
 
 class TimedScript:
     """Utterances at given seconds after the start; waiting moves the fake clock."""
 
-    def __init__(self, clock: FakeClock, lines: list[tuple[float, str]]) -> None:
+    def __init__(self, clock: FakeClock, lines: Sequence[tuple[float, str]]) -> None:
         self.clock = clock
         self.start = clock.now()
         self.lines = list(lines)
@@ -85,3 +89,36 @@ def test_break_cues_come_on_time_while_nobody_speaks(tmp_path: Path) -> None:
     assert len(out.chimes) > 1
     assert result.session.status.value == "stopped"  # the second "stop" ended the session
     assert store.sessions("Sam")[0].status.value == "stopped"
+
+
+def test_a_break_is_logged_with_how_the_child_seemed_after(tmp_path: Path) -> None:
+    clock = FakeClock()
+    home = tmp_path / "home"
+    activities = load_activities(activities_file(home))
+    engine = SessionEngine(
+        find_playbook("toothbrushing", home),
+        IntentMatcher(load_intents(intents_file("en"))),
+        CommentClassifier.for_language("en"),
+        Coach.for_language("en"),
+        BreakSettings(default_seconds=60, activities=activities),
+    )
+    lines = [
+        (1, "sensory break"),
+        (70, "stop"),  # the ring
+        (75, "she's calm now"),
+        (80, "start a two minute break"),
+        (90, "cancel the timer"),
+        (100, "stop"),  # the session
+    ]
+    out = Recorder(clock)
+    store = TinyStore(home)
+    Conductor(engine, store, TimedScript(clock, lines), out, clock, chime=out).run("Sam")
+    said = [text for _, text in out.said]
+    question = activities.check_in.question.replace("{child}", "Sam")
+    assert said[said.index("Time's up: break finished.") + 1] == question
+    assert "Thanks, noted." in said
+    first, second = store.breaks("Sam")
+    assert (first.seconds, first.after, first.planned_at) == (60, AfterBreak.CALM, None)
+    assert first.ended_at is not None and first.ended_at - first.started_at == 60
+    assert first.activity in {a.id for a in activities.activities}
+    assert (second.seconds, second.ended_at, second.after) == (120, None, None)  # cancelled

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.activities import SHIPPED_ACTIVITIES, Activities, load_activities
+from assistant.activities import SHIPPED_ACTIVITIES, Activities, load_activities, read_answer
 from assistant.clock import FakeClock
-from assistant.day import read_answer, run_day
+from assistant.day import run_day
 from assistant.errors import StoreError
 from assistant.listeners import ScriptListener
 from assistant.records import AfterBreak, BreakRecord
