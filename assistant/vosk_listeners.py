@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import queue
+import time
 from collections import deque
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -25,7 +26,7 @@ from .audio import BYTES_PER_SAMPLE, TARGET_RATE, WavReader
 from .errors import InputError
 from .mute import MuteGate
 from .recognizer import DEFAULT_ENDPOINTING, Decoder, Endpointing
-from .seams import Clock, Heard
+from .seams import QUIET, Clock, Heard, Quiet
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ _QUEUE_BLOCKS = 1200
 dropped."""
 
 _WAIT = 0.25
-"""Seconds `listen()` waits on the queue at a time, so Ctrl-C and a dead stream are seen."""
+"""Seconds `listen()` waits on the queue at a time, so a dead stream is noticed."""
 
 _NO_PORTAUDIO = (
     "Microphone input needs the PortAudio library; install it with "
@@ -87,6 +88,10 @@ class WavListener:
             raise
         self._blocks: Iterator[bytes] | None = self._reader.blocks(block_samples)
         self._ready: deque[Heard] = deque()
+
+    def listen_for(self, seconds: float) -> Heard | Quiet | None:
+        """A file never keeps the session waiting: its next utterance is decoded at once."""
+        return self.listen()
 
     def listen(self) -> Heard | None:
         while not self._ready:
@@ -206,11 +211,26 @@ class MicListener:
     # -- the Listener seam ----------------------------------------------------------------
 
     def listen(self) -> Heard | None:
+        heard = self._next(deadline=None)
+        assert not isinstance(heard, Quiet)  # only a deadline gives up
+        return heard
+
+    def listen_for(self, seconds: float) -> Heard | Quiet | None:
+        """The next utterance within `seconds` (real time), else QUIET: a timer cue is due.
+
+        Speech in progress at the deadline is kept and finished by the next call.
+        """
+        return self._next(deadline=time.monotonic() + max(seconds, 0.0))
+
+    def _next(self, deadline: float | None) -> Heard | Quiet | None:
         while not self._ready:
             if self._ended:
                 return None
+            wait = _WAIT if deadline is None else min(_WAIT, deadline - time.monotonic())
+            if wait <= 0:
+                return QUIET
             try:
-                item = self._queue.get(timeout=_WAIT)
+                item = self._queue.get(timeout=wait)
             except queue.Empty:
                 if self._stream is not None and not self._stream.active:
                     log.warning("the microphone stream stopped; ending input")

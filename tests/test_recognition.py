@@ -47,7 +47,7 @@ from assistant.recognizer import (
     check_grammar,
     grammar_phrases,
 )
-from assistant.seams import Heard
+from assistant.seams import QUIET, Heard, TimedListener
 from assistant.vosk_listeners import MicListener, WavListener, load_model
 
 KoreanSpeech = Callable[[str], Path]
@@ -357,6 +357,28 @@ def test_no_input_device_suggests_keyboard_or_a_wav_file(korean_model: Any) -> N
     message = str(caught.value)
     assert message.startswith("No microphone was found")
     assert "--input keyboard" in message and "FILE.wav" in message
+
+
+def test_both_listeners_can_wait_for_a_deadline_as_the_conductor_needs(
+    korean_model: Any, korean_speech: KoreanSpeech
+) -> None:
+    pcm = read_wav(korean_speech("멈춰")) + silence(0.5)
+    listener = MicListener(korean_model, FakeClock(), PHRASES)
+    assert isinstance(listener, TimedListener)
+    assert listener.listen_for(0.0) is QUIET  # nothing has been said: the cue is due
+    for block in blocks(pcm):
+        listener.callback(block, len(block) // 2, None, None)
+    heard = listener.listen_for(30.0)
+    assert isinstance(heard, Heard) and heard.text == "멈춰"
+    listener.end_input()
+    assert listener.listen_for(30.0) is None
+
+    path = korean_speech("멈춰")
+    from_file = WavListener(path, korean_model, PHRASES)
+    assert isinstance(from_file, TimedListener)
+    heard = from_file.listen_for(0.0)  # a file never makes the session wait
+    assert isinstance(heard, Heard) and heard.text == "멈춰"
+    assert from_file.listen_for(0.0) is None
 
 
 def test_lost_audio_is_counted_and_reported_once_in_the_session_thread(
