@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from .seams import Clock, Speaker
 
@@ -81,6 +83,18 @@ class MuteGate:
             return any(s <= end and start <= e for s, e in self._spans)
 
 
+@contextmanager
+def muted(gate: MuteGate, clock: Clock, tail: float = DEFAULT_TAIL) -> Iterator[None]:
+    """Mute for the duration of the block plus `tail`: for any sound the assistant makes
+    that is not a `say` (a chime: `with muted(gate, clock): chime.chime()`)."""
+    gate.hold(clock.now())
+    try:
+        yield
+    finally:
+        # Even if playing failed part-way, some of it may have been heard.
+        gate.release(clock.now() + tail)
+
+
 class MutingSpeaker:
     """A speaker that mutes the microphone while it speaks and for `tail` seconds after."""
 
@@ -93,12 +107,8 @@ class MutingSpeaker:
         self.tail = tail
 
     def say(self, text: str) -> None:
-        self.gate.hold(self.clock.now())
-        try:
+        with muted(self.gate, self.clock, self.tail):
             self.inner.say(text)
-        finally:
-            # Even if speaking failed part-way, some of it may have been played.
-            self.gate.release(self.clock.now() + self.tail)
 
     def close(self) -> None:
         self.inner.close()

@@ -17,7 +17,7 @@ import pytest
 from assistant.audio import TARGET_RATE, read_wav
 from assistant.clock import FakeClock
 from assistant.intents import intents_file, load_intents
-from assistant.mute import DEFAULT_TAIL, MuteGate, MutingSpeaker
+from assistant.mute import DEFAULT_TAIL, MuteGate, MutingSpeaker, muted
 from assistant.recognizer import grammar_phrases
 from assistant.seams import Heard
 from assistant.vosk_listeners import MicListener
@@ -123,6 +123,16 @@ def test_a_failing_speaker_does_not_leave_the_microphone_muted_forever() -> None
         speaker.say("hello")
     assert gate.muted_between(50.2, 50.2)
     assert not gate.muted_between(50.4, 60.0)
+
+
+def test_a_chime_mutes_too() -> None:
+    clock = FakeClock(0.0)
+    gate = MuteGate()
+    with muted(gate, clock, tail=0.5):
+        clock.advance(1.0)  # the chime plays for a second
+    assert gate.muted_between(0.2, 0.2)
+    assert gate.muted_between(1.4, 1.4)
+    assert not gate.muted_between(1.6, 2.0)
 
 
 # -- the microphone with the real recogniser ------------------------------------------------
