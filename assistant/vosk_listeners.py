@@ -51,18 +51,13 @@ _NO_DEVICE = (
 
 
 def load_model(model: Any) -> Any:
-    """`model` itself when already a loaded `vosk.Model`; a model folder path is loaded."""
+    """`model` itself when already a loaded `vosk.Model`; a model folder path is loaded (with
+    Kaldi kept quiet and a folder that does not load named in one sentence)."""
     if not isinstance(model, str | Path):
         return model
-    import vosk
+    from .speech_model import load_model as load_folder
 
-    from .recognizer import quiet_vosk
-
-    quiet_vosk()
-    try:
-        return vosk.Model(str(model))
-    except Exception as exc:  # vosk raises a bare Exception("Failed to create a model")
-        raise InputError(f"The speech model in {model} does not load: {exc}.") from exc
+    return load_folder(Path(model))
 
 
 class WavListener:

@@ -338,7 +338,9 @@ def test_free_decoding_of_chatter_gives_other_words(
 
 def test_a_model_folder_that_does_not_load_is_one_sentence(tmp_path: Path) -> None:
     (tmp_path / "conf").mkdir()
-    with pytest.raises(InputError, match=r"The speech model in .* does not load"):
+    from assistant.speech_model import ModelLoadError
+
+    with pytest.raises(ModelLoadError, match=r"The speech model folder .* does not load"):
         load_model(tmp_path)
 
 
