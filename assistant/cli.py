@@ -19,20 +19,24 @@ from typing import TextIO
 from . import __version__
 from .clock import SystemClock
 from .coach import Coach
-from .comments import CommentClassifier
+from .comments import CommentClassifier, comments_file
 from .conductor import Conductor
 from .errors import AssistantError, UnknownChild
 from .export import export_csv, export_json
+from .hearing import grammar_for, open_ears
+from .hearing import load as load_model_for
 from .intents import intents_file, load_intents
 from .listeners import KeyboardListener, ScriptListener
 from .matcher import IntentMatcher
+from .mute import MutingChime, MutingSpeaker
 from .paths import data_home
 from .playbook import Playbook, find_playbook, load_playbook, playbook_files, validate_file
 from .progress import child_progress, progress_json, progress_text
-from .seams import Listener, Speaker
+from .seams import Speaker
 from .session import SessionEngine
 from .session_breaks import BreakSettings
 from .store import TinyStore
+from .timer_runner import ChimePlayer
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +82,19 @@ def _parser() -> argparse.ArgumentParser:
         help="speakers (default), console, or a folder to write numbered WAV files into",
     )
     run.add_argument("--lang", default="en", help="language of the intents (default en)")
+    run.add_argument("--model", type=Path, help="the Vosk model folder (see `model path`)")
+    run.add_argument(
+        "--grammar", action="store_true", help="decode only the intent phrases (default for ko)"
+    )
     run.set_defaults(handler=_run)
+
+    listen = sub.add_parser("listen", help="decode a WAV file as the microphone would be")
+    listen.add_argument("--audio", type=Path, required=True, help="a WAV file (any rate)")
+    listen.add_argument("--model", type=Path, help="the Vosk model folder")
+    listen.add_argument("--lang", default="en", help="language (default en)")
+    listen.add_argument("--grammar", action="store_true", help="decode only intent phrases")
+    listen.add_argument("--json", action="store_true", help="one JSON object per utterance")
+    listen.set_defaults(handler=_listen)
 
     progress = sub.add_parser("progress", help="chain state and recent sessions of a child")
     progress.add_argument("--child", required=True)
@@ -167,20 +183,72 @@ def _run(args: argparse.Namespace) -> int:
     engine = SessionEngine(
         playbook,
         IntentMatcher(load_intents(intents_file(args.lang))),
-        CommentClassifier.for_language(args.lang),
-        Coach.for_language(args.lang),
+        _classifier(args.lang),
+        Coach.for_language("en" if not comments_file(args.lang).is_file() else args.lang),
         _break_settings(home, store.find_child(args.child) or args.child),
     )
-    listener = _listener(args.input)
-    speaker = _speaker(args.voice)
-    conductor = Conductor(
-        engine, store, listener, speaker, SystemClock(), _notice, chime_player_for(speaker)
+    clock = SystemClock()
+    ears = open_ears(
+        args.input,
+        lang=args.lang,
+        model=args.model,
+        grammar=args.grammar,
+        home=home,
+        clock=clock,
+        notice=_notice,
+        ask=_ask if sys.stdin.isatty() and sys.stderr.isatty() else None,
     )
+    listener = ears.listener
+    inner = _speaker(args.voice)
+    speaker: Speaker = inner
+    chime: ChimePlayer = chime_player_for(inner)  # matched on the inner speaker's kind
+    if ears.gate is not None:  # the microphone never hears the assistant
+        speaker = MutingSpeaker(inner, ears.gate, clock)
+        chime = MutingChime(chime, ears.gate, clock)
+    conductor = Conductor(engine, store, listener, speaker, clock, _notice, chime)
     try:
         conductor.run(args.child)
     finally:
         listener.close()
         speaker.close()
+    return 0
+
+
+def _classifier(lang: str) -> CommentClassifier | None:
+    if not comments_file(lang).is_file():
+        _notice(
+            f"The commenting coach has no cue list for {lang!r} yet, so comments are kept "
+            "with the session but not counted."
+        )
+        return None
+    return CommentClassifier.for_language(lang)
+
+
+def _ask(question: str) -> bool:
+    sys.stderr.write(f"ot-assistant: {question} [y/N] ")
+    sys.stderr.flush()
+    return sys.stdin.readline().strip().lower() in ("y", "yes")
+
+
+def _listen(args: argparse.Namespace) -> int:
+    from .vosk_listeners import WavListener
+
+    model = load_model_for(args.model, args.lang, data_home())
+    listener = WavListener(args.audio, model, grammar_for(args.lang, args.grammar))
+    try:
+        for heard in iter(listener.listen, None):
+            if args.json:
+                row = {
+                    "text": heard.text,
+                    "confidence": round(heard.confidence, 3),
+                    "t_start": round(heard.t_start, 3),
+                    "t_end": round(heard.t_end, 3),
+                }
+                print(json.dumps(row, ensure_ascii=False), flush=True)
+            else:
+                print(f"{heard.t_start:7.2f} {heard.t_end:7.2f}  {heard.text}", flush=True)
+    finally:
+        listener.close()
     return 0
 
 
@@ -200,24 +268,6 @@ def _break_settings(home: Path, child: str) -> BreakSettings:
         activities=activities,
         profile=schedule.profile,
     )
-
-
-def _listener(choice: str) -> Listener:
-    if choice == "keyboard":
-        return KeyboardListener()
-    if choice == "mic":
-        _notice(
-            "Speech recognition is not set up on this machine yet, so type what you would "
-            "say, one line at a time (Ctrl-D to stop)."
-        )
-        return KeyboardListener()
-    path = Path(choice)
-    if path.suffix.lower() == ".wav":
-        raise AssistantError(
-            f"Reading speech from {path} needs speech recognition, which is not set up yet; "
-            "use --input keyboard or a .txt script."
-        )
-    return ScriptListener(path)
 
 
 def _speaker(choice: str) -> Speaker:

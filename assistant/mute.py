@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from .seams import Clock, Speaker
+from .timer_runner import ChimePlayer
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +110,25 @@ class MutingSpeaker:
     def say(self, text: str) -> None:
         with muted(self.gate, self.clock, self.tail):
             self.inner.say(text)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+class MutingChime:
+    """A chime player that mutes the microphone while the chime plays, like MutingSpeaker."""
+
+    def __init__(
+        self, inner: ChimePlayer, gate: MuteGate, clock: Clock, tail: float = DEFAULT_TAIL
+    ) -> None:
+        self.inner = inner
+        self.gate = gate
+        self.clock = clock
+        self.tail = tail
+
+    def chime(self) -> None:
+        with muted(self.gate, self.clock, self.tail):
+            self.inner.chime()
 
     def close(self) -> None:
         self.inner.close()

@@ -201,7 +201,7 @@ class SessionEngine:
         self,
         playbook: Playbook,
         matcher: IntentMatcher,
-        classifier: CommentClassifier,
+        classifier: CommentClassifier | None,
         coach: Coach,
         breaks: BreakSettings | None = None,
     ) -> None:
@@ -446,6 +446,8 @@ class SessionEngine:
 
     def _comment(self, state: SessionState, event: Utterance) -> Result:
         """Parent talk that is no command: classified and counted for the 4:1 coach."""
+        if self.classifier is None:  # no cue list for this language: kept, not counted
+            return state, [self._speech(state, event)]
         step = self.playbook.steps[state.index]
         label = self.classifier.classify(event.text, state.session.child, step.comments)
         coach = self.coach.record(state.coach, label.kind, event.at)
