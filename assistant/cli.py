@@ -25,6 +25,7 @@ from .errors import AssistantError, UnknownChild
 from .export import export_csv, export_json
 from .hearing import grammar_for, open_ears
 from .hearing import load as load_model_for
+from .indicators import ChildIndicators, Initiation, SensoryBreak, child_indicators
 from .intents import intents_file, load_intents
 from .listeners import KeyboardListener, ScriptListener
 from .matcher import IntentMatcher
@@ -101,6 +102,11 @@ def _parser() -> argparse.ArgumentParser:
     progress.add_argument("--playbook", help="only this playbook id")
     progress.add_argument("--json", action="store_true", help="print JSON")
     progress.set_defaults(handler=_progress)
+
+    report = sub.add_parser("report", help="an offline HTML progress report with charts")
+    report.add_argument("--child", required=True)
+    report.add_argument("--out", type=Path, help="the HTML file (default: NAME-report.html)")
+    report.set_defaults(handler=_report)
 
     export = sub.add_parser("export", help="every logged outcome and session, to stdout")
     export.add_argument("--child", required=True)
@@ -307,10 +313,56 @@ def _progress(args: argparse.Namespace) -> int:
     store = TinyStore(data_home())
     child = _known_child(store, args.child)
     progress = child_progress(store, child, args.playbook)
+    indicators = _indicators(store, child, args.playbook)
     if args.json:
-        print(json.dumps(progress_json(child, progress), ensure_ascii=False))
+        data = progress_json(child, progress)
+        data["indicators"] = indicators.as_json()
+        print(json.dumps(data, ensure_ascii=False))
     else:
         print(progress_text(child, progress))
+        for routine in indicators.routines:
+            print(f"\n{routine.playbook}, function:")
+            for line in (routine.prompting_text, routine.chain_text, routine.initiation_text):
+                print(f"  {line}")
+            for milestone in routine.milestones:
+                print(f"  {milestone.text}")
+            print(f"  {routine.review.text}")
+        print(f"\n{indicators.breaks_text}")
+    return 0
+
+
+def _indicators(store: TinyStore, child: str, playbook: str | None = None) -> ChildIndicators:
+    """The functional indicators of `child` from the whole log, as of now."""
+    return child_indicators(
+        child,
+        store.sessions(child, playbook),
+        store.outcomes(child, playbook),
+        store.events(child, playbook),
+        now=SystemClock().now(),
+        initiations=[Initiation(i.at, i.playbook, i.step) for i in store.initiations(child)],
+        breaks=[SensoryBreak.from_record(b) for b in store.breaks(child)],
+    )
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .report import render_indicators
+
+    home = data_home()
+    store = TinyStore(home)
+    child = _known_child(store, args.child)
+    indicators = _indicators(store, child)
+    titles = {}
+    for routine in indicators.routines:
+        try:
+            titles[routine.playbook] = find_playbook(routine.playbook, home).title
+        except AssistantError:  # a playbook since removed: its id will do
+            titles[routine.playbook] = routine.playbook
+    out = args.out or Path(f"{child}-report.html")
+    try:
+        out.write_text(render_indicators(indicators, titles), encoding="utf-8")
+    except OSError as exc:
+        raise AssistantError(f"The report cannot be written to {out}: {exc.strerror}.") from exc
+    print(out)
     return 0
 
 

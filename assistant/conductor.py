@@ -23,6 +23,7 @@ from .session import (
     Finish,
     InputEnded,
     LogBreak,
+    LogInitiation,
     LogOutcome,
     LogSpeech,
     Say,
@@ -134,6 +135,8 @@ class Conductor:
                 self.store.log_outcome(effect.outcome)
             elif isinstance(effect, LogSpeech):
                 self.store.log_speech(effect.speech)
+            elif isinstance(effect, LogInitiation):
+                self.store.log_initiation(effect.initiation)
             elif isinstance(effect, LogBreak):
                 self.store.log_break(effect.brk)
             elif isinstance(effect, Finish):

@@ -147,3 +147,16 @@ class BreakRecord:
     """When its timer ran out, seconds since the epoch; None when it was cancelled."""
     after: AfterBreak | None = None
     """The parent's answer to "how does the child seem now"; None when not answered."""
+
+
+@dataclass(frozen=True, slots=True)
+class InitiationRecord:
+    """The parent said the child started a step, or the routine, without being asked."""
+
+    session_id: str
+    child: str
+    playbook: str
+    step: int | None
+    """The 1-based step the session was at when it was said; None before the first step."""
+    at: float
+    """Seconds since the epoch."""

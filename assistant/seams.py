@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 from .chaining import ChainState
-from .records import BreakRecord, ChainEvent, OutcomeRecord, SessionRecord, SpeechRecord
+from .records import (
+    BreakRecord,
+    ChainEvent,
+    InitiationRecord,
+    OutcomeRecord,
+    SessionRecord,
+    SpeechRecord,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +124,14 @@ class Store(Protocol):
 
     def log_speech(self, speech: SpeechRecord) -> None:
         """Append one non-command utterance to its session."""
+        ...
+
+    def log_initiation(self, record: InitiationRecord) -> None:
+        """Append "the child started it without being asked" to its session."""
+        ...
+
+    def initiations(self, child: str, playbook: str | None = None) -> list[InitiationRecord]:
+        """Times `child` started a step or routine without being asked, oldest first."""
         ...
 
     def finish_session(self, session: SessionRecord) -> None:

@@ -25,6 +25,7 @@ from .records import (
     Actor,
     BreakRecord,
     ChainEvent,
+    InitiationRecord,
     Outcome,
     OutcomeRecord,
     SessionRecord,
@@ -53,7 +54,9 @@ TIMER_INTENTS = frozenset(
     {"timer_start", "timer_status", "timer_cancel", "timer_pause", "timer_resume", "timer_add"}
 )
 # Intents that never consume a step, accepted whenever the session listens.
-_ANYTIME = frozenset({"repeat", "previous", "skip", "pause", "stop", "help"}) | TIMER_INTENTS
+_ANYTIME = (
+    frozenset({"repeat", "previous", "skip", "pause", "stop", "help", "initiated"}) | TIMER_INTENTS
+)
 ALLOWED: Mapping[Phase, frozenset[str]] = {
     Phase.PARENT_STEP: _ANYTIME | {"next", "done"},
     # "next" is accepted here only to ask what happened: it says nothing about the child.
@@ -177,6 +180,11 @@ class LogSpeech:
 
 
 @dataclass(frozen=True, slots=True)
+class LogInitiation:
+    initiation: InitiationRecord
+
+
+@dataclass(frozen=True, slots=True)
 class LogBreak:
     brk: BreakRecord
 
@@ -190,7 +198,9 @@ class Finish:
     events: tuple[ChainEvent, ...]
 
 
-Effect = Say | Chime | Show | StartSession | LogOutcome | LogSpeech | LogBreak | Finish
+Effect = (
+    Say | Chime | Show | StartSession | LogOutcome | LogSpeech | LogInitiation | LogBreak | Finish
+)
 Result = tuple[SessionState, list[Effect]]
 
 
@@ -292,6 +302,11 @@ class SessionEngine:
             return state, [Say(self._current_prompt(state))]  # "repeat" while paused
         if name == "pause":
             return replace(state, paused=True), [Say(wording.PAUSED)]
+        if name == "initiated":
+            record = InitiationRecord(
+                state.session.session_id, child, self.playbook.id, state.step_number, at
+            )
+            return state, [LogInitiation(record), Say(wording.initiated(child))]
         if name == "repeat":
             return state, [Say(self._current_prompt(state))]
         if name == "previous":

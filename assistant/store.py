@@ -77,6 +77,7 @@ from .records import (
     BreakRecord,
     ChainEvent,
     EventKind,
+    InitiationRecord,
     Outcome,
     OutcomeRecord,
     SessionRecord,
@@ -117,6 +118,7 @@ _CHILDREN = "children"
 _SESSION = "session"
 _OUTCOMES = "outcomes"
 _SPEECH = "speech"
+_INITIATIONS = "initiations"
 _CHAINS = "chains"
 _EVENTS = "events"
 _BREAKS = "breaks"
@@ -418,6 +420,26 @@ def _speech_record(doc: Mapping[str, Any]) -> SpeechRecord:
     )
 
 
+def _initiation_doc(record: InitiationRecord) -> dict[str, Any]:
+    return {
+        "session_id": record.session_id,
+        "child": record.child,
+        "playbook": record.playbook,
+        "step": record.step,
+        "at": record.at,
+    }
+
+
+def _initiation_record(doc: Mapping[str, Any]) -> InitiationRecord:
+    return InitiationRecord(
+        session_id=_str(doc, "session_id"),
+        child=_str(doc, "child"),
+        playbook=_str(doc, "playbook"),
+        step=None if doc["step"] is None else _int(doc, "step"),
+        at=_float(doc, "at"),
+    )
+
+
 def _chain_doc(playbook: str, state: ChainState) -> dict[str, Any]:
     return {
         "playbook": playbook,
@@ -507,6 +529,7 @@ class _SessionFile:
     session: SessionRecord | None
     outcomes: list[OutcomeRecord]
     speech: list[SpeechRecord]
+    initiations: list[InitiationRecord]
 
 
 def _session_file(db: TinyDB, path: Path) -> _SessionFile:
@@ -520,6 +543,7 @@ def _session_file(db: TinyDB, path: Path) -> _SessionFile:
         session=sessions[0] if sessions else None,
         outcomes=_records(path, db.table(_OUTCOMES).all(), _outcome_record),
         speech=_records(path, db.table(_SPEECH).all(), _speech_record),
+        initiations=_records(path, db.table(_INITIATIONS).all(), _initiation_record),
     )
 
 
@@ -690,6 +714,23 @@ class TinyStore:
         with self._writing(child_dir / "write.lock", path) as db:
             self._check_session(db, path, speech.session_id)
             db.table(_SPEECH).insert(_speech_doc(speech))
+
+    def log_initiation(self, record: InitiationRecord) -> None:
+        """Append "the child started it without being asked" to its session's file."""
+        child_dir = self._child_dir(record.child)
+        path = self._locate(record.session_id, [child_dir], record.at)
+        with self._writing(child_dir / "write.lock", path) as db:
+            self._check_session(db, path, record.session_id)
+            db.table(_INITIATIONS).insert(_initiation_doc(record))
+
+    def initiations(self, child: str, playbook: str | None = None) -> list[InitiationRecord]:
+        """Times `child` started without being asked, oldest session first."""
+        return [
+            i
+            for f in self._session_files(child)
+            for i in f.initiations
+            if playbook is None or i.playbook == playbook
+        ]
 
     def finish_session(self, session: SessionRecord) -> None:
         """Store the final status, end time and counts of a session started earlier."""

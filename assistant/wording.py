@@ -71,6 +71,10 @@ def child_step(step: Step, number_: int, total: int, child: str, first_time: boo
     return text
 
 
+def initiated(child: str) -> str:
+    return f"Noted: {child} started that without being asked. That's a big step."
+
+
 def child_did_it(child: str) -> str:
     return f"Got it, {child} did that one."
 

@@ -297,3 +297,31 @@ def test_schedule_show_places_breaks_before_demands(
     assert all(b["activity"] for b in plan["breaks"])
     assert main(["schedule", "show", "--child", "Nobody"]) == 2
     assert "sensory.yaml" in capsys.readouterr().err
+
+
+def test_report_and_progress_show_function(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for _ in range(2):
+        assert run_session(tmp_path, [*PARENT, "you're brushing the back teeth", "done"]) == 0
+    capsys.readouterr()
+    out = tmp_path / "report.html"
+    assert main(["report", "--child", "sam", "--out", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "<svg" in page and "Brushing teeth" in page and "Sam" in page
+    assert "http://" not in page and "https://" not in page
+    data = progress(capsys)
+    (routine,) = data["indicators"]["routines"]  # type: ignore[index]
+    assert routine["playbook"] == "toothbrushing"
+    assert main(["report", "--child", "Nobody"]) == 2
+
+
+def test_initiations_are_logged_with_the_step(home: Path, tmp_path: Path) -> None:
+    from assistant.records import InitiationRecord
+
+    assert run_session(tmp_path, ["next"]) == 0
+    store = TinyStore(home)
+    (session,) = store.sessions("Sam")
+    store.log_initiation(InitiationRecord(session.session_id, "Sam", "toothbrushing", 2, 5.0))
+    (found,) = store.initiations("Sam")
+    assert (found.step, found.playbook) == (2, "toothbrushing")
