@@ -1,5 +1,11 @@
 """Playbooks: a routine's task analysis as YAML a parent or OT can edit, validated at load.
 
+Two kinds (top-level `kind:`, default `chain`): a **chain** playbook has `steps:` taught by
+backward chaining; a **graded** playbook has `levels:` (easiest first) practised one level at a
+time under the just-right rule (`justright.py`), with `tries:` per session and optional
+`just_right:` thresholds. A graded playbook's `steps` mirror its levels (one Step per level:
+prompt = name, cue = task), so code written for chains (step counts, `show`) keeps working.
+
 Shipped playbooks live in the repository's `playbooks/`, a user's own in
 `$OT_ASSISTANT_HOME/playbooks/`; `find_playbook` also takes a file path.
 """
@@ -8,19 +14,38 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from .chaining import ChainRules
 from .datafile import Checker, UnreadableData, read_yaml
 from .errors import PlaybookError, UnknownPlaybook
+from .justright import LevelRules
 from .paths import SHIPPED_PLAYBOOKS, user_playbooks
 
 log = logging.getLogger(__name__)
 
 ROUTINES = ("morning", "after-school", "bedtime", "mealtime", "any")
 MIN_STEPS, MAX_STEPS = 2, 20
+MIN_LEVELS, MAX_LEVELS = 2, 10
+MAX_TRIES = 50
+CHAIN, GRADED = "chain", "graded"
+KINDS = (CHAIN, GRADED)
+DEFAULT_TRIES = 10
+_COMMON = frozenset({"id", "title", "routine", "ages", "materials"})
+# Fields that belong to one kind only, with what to say when the other kind has them.
+_CHAIN_ONLY = {
+    "steps": "is for chain playbooks; a graded playbook (kind: graded) lists levels instead",
+    "chaining": "is for chain playbooks; a graded playbook's thresholds go under just_right",
+}
+_GRADED_ONLY = {
+    "levels": "is for graded playbooks; add 'kind: graded' or list steps instead",
+    "just_right": "is for graded playbooks (kind: graded); a chain playbook uses chaining",
+    "tries": "is for graded playbooks (kind: graded)",
+}
+_RATES = frozenset({"up_rate", "down_rate"})
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _CHILD = frozenset({"child"})
 
@@ -40,8 +65,22 @@ class Step:
 
 
 @dataclass(frozen=True, slots=True)
+class Level:
+    """One level of a graded skill."""
+
+    name: str
+    """Short name, said aloud ("Snip paper strips")."""
+    task: str
+    """What to practise at this level, said aloud; may contain {child}."""
+    support: str
+    """A hint to offer after "not yet"; may contain {child}."""
+    comments: tuple[str, ...]
+    """Descriptive comments that fit this level; may contain {child}."""
+
+
+@dataclass(frozen=True, slots=True)
 class Playbook:
-    """A routine taught by backward chaining."""
+    """A routine taught by backward chaining, or a graded skill practised level by level."""
 
     id: str
     title: str
@@ -57,6 +96,18 @@ class Playbook:
     about: str = ""
     source: Path | None = None
     """The file it was loaded from."""
+    kind: str = CHAIN
+    """CHAIN or GRADED."""
+    levels: tuple[Level, ...] = ()
+    """A graded playbook's levels, easiest first (empty for a chain)."""
+    level_rules: LevelRules = field(default_factory=LevelRules)
+    """A graded playbook's just-right thresholds."""
+    tries: int = DEFAULT_TRIES
+    """A graded playbook's tries per session."""
+
+    @property
+    def graded(self) -> bool:
+        return self.kind == GRADED
 
 
 def load_playbook(path: Path) -> Playbook:
@@ -117,12 +168,27 @@ def find_playbook(ref: str, home: Path) -> Playbook:
 
 
 def _parse(data: Any, check: Checker) -> Playbook | None:
-    top = check.mapping(
-        data,
-        "",
-        required={"id", "title", "routine", "ages", "materials", "steps"},
-        optional={"about", "chaining"},
-    )
+    kind: str | None = CHAIN
+    if isinstance(data, Mapping):
+        kind = data.get("kind", CHAIN)
+        if kind not in KINDS:
+            check.add("kind", f"should be one of {', '.join(KINDS)}, not {kind!r}")
+            kind = None
+        misplaced = _GRADED_ONLY if kind == CHAIN else _CHAIN_ONLY if kind == GRADED else {}
+        for key in sorted(misplaced.keys() & data.keys()):
+            check.add(key, misplaced[key])
+        data = {k: v for k, v in data.items() if k not in misplaced}
+    required: set[str] = set(_COMMON)
+    optional = {"about", "kind"}
+    if kind == CHAIN:
+        required |= {"steps"}
+        optional |= {"chaining"}
+    elif kind == GRADED:
+        required |= {"levels"}
+        optional |= {"just_right", "tries"}
+    else:  # an unknown kind: check what all kinds share, and no more
+        optional |= _CHAIN_ONLY.keys() | _GRADED_ONLY.keys()
+    top = check.mapping(data, "", required=required, optional=optional)
     if top is None:
         return None
     pid = top.get("id")
@@ -149,13 +215,37 @@ def _parse(data: Any, check: Checker) -> Playbook | None:
     ]
     about = check.text(top["about"], "about") if "about" in top else ""
     rules = _rules(top.get("chaining"), check) if "chaining" in top else ChainRules()
-    steps = [
-        _step(raw, f"steps[{i}]", check)
-        for i, raw in enumerate(check.items(top.get("steps"), "steps", MIN_STEPS, MAX_STEPS))
-    ]
+    level_rules = LevelRules()
+    tries: int | None = DEFAULT_TRIES
+    levels: list[Level | None] = []
+    steps: list[Step | None] = []
+    if kind == GRADED:
+        if "just_right" in top:
+            level_rules = _level_rules(top.get("just_right"), check)
+        if "tries" in top:
+            tries = check.integer(top.get("tries"), "tries", 1, MAX_TRIES)
+        if tries is not None and tries < level_rules.min_tries:
+            check.add(
+                "tries",
+                f"({tries}) is below just_right.min_tries ({level_rules.min_tries}), so the "
+                "level could never step up",
+            )
+        levels = [
+            _level(raw, f"levels[{i}]", check)
+            for i, raw in enumerate(
+                check.items(top.get("levels"), "levels", MIN_LEVELS, MAX_LEVELS)
+            )
+        ]
+    elif kind == CHAIN:
+        steps = [
+            _step(raw, f"steps[{i}]", check)
+            for i, raw in enumerate(check.items(top.get("steps"), "steps", MIN_STEPS, MAX_STEPS))
+        ]
     if check.problems:
         return None
     assert isinstance(pid, str) and title and min_age is not None and max_age is not None
+    assert kind is not None and tries is not None
+    graded_levels = tuple(level for level in levels if level)
     return Playbook(
         id=pid,
         title=title,
@@ -163,10 +253,14 @@ def _parse(data: Any, check: Checker) -> Playbook | None:
         min_age=min_age,
         max_age=max_age,
         materials=tuple(m for m in materials if m),
-        steps=tuple(s for s in steps if s),
+        steps=tuple(s for s in steps if s) or tuple(_as_step(lv) for lv in graded_levels),
         rules=rules,
         about=about or "",
         source=check.path,
+        kind=kind,
+        levels=graded_levels,
+        level_rules=level_rules,
+        tries=tries,
     )
 
 
@@ -206,6 +300,55 @@ def _step(raw: Any, where: str, check: Checker) -> Step | None:
     if prompt is None or cue is None or support is None or not all(comments):
         return None
     return Step(prompt, cue, support, tuple(c for c in comments if c))
+
+
+def _level_rules(raw: Any, check: Checker) -> LevelRules:
+    names = {f.name for f in fields(LevelRules)}
+    section = check.mapping(raw, "just_right", required=set(), optional=names)
+    if section is None:
+        return LevelRules()
+    values: dict[str, Any] = {}
+    for key, value in section.items():
+        where = f"just_right.{key}"
+        if key in _RATES:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                check.add(where, f"should be a share between 0 and 1, like 0.8, not {value!r}")
+            elif not 0 < value <= 1:
+                check.add(where, f"should be above 0 and at most 1 (like 0.8), not {value}")
+            else:
+                values[key] = float(value)
+        elif key in names:
+            number = check.integer(value, where, 1, MAX_TRIES)
+            if number is not None:
+                values[key] = number
+    try:
+        return LevelRules(**values)
+    except ValueError:
+        check.add("just_right", "down_rate cannot be above up_rate")
+        return LevelRules()
+
+
+def _level(raw: Any, where: str, check: Checker) -> Level | None:
+    level = check.mapping(
+        raw, where, required={"name", "task", "support", "comments"}, optional=set()
+    )
+    if level is None:
+        return None
+    name = check.text(level.get("name"), f"{where}.name")
+    task = check.text(level.get("task"), f"{where}.task", _CHILD)
+    support = check.text(level.get("support"), f"{where}.support", _CHILD)
+    comments = [
+        check.text(c, f"{where}.comments[{i}]", _CHILD)
+        for i, c in enumerate(check.items(level.get("comments"), f"{where}.comments", 1, 10))
+    ]
+    if name is None or task is None or support is None or not all(comments):
+        return None
+    return Level(name, task, support, tuple(c for c in comments if c))
+
+
+def _as_step(level: Level) -> Step:
+    """A level in the shape of a step, for code written for chains."""
+    return Step(prompt=level.name, cue=level.task, support=level.support, comments=level.comments)
 
 
 def _after_path(problem: str, path: Path) -> str:
