@@ -135,7 +135,8 @@ class GradedEngine:
         return self.playbook.level_rules
 
     def new_state(self, session_id: str, child: str, chain: ChainState, at: float) -> GradedState:
-        """The state before `Began`; `chain` is fitted to the level count if it differs."""
+        """The state before `Began`; a `chain` saved when the skill had another number of
+        levels keeps its level (within the levels there are now)."""
         total = len(self.playbook.levels)
         chain = chain.fitted(total)
         record = SessionRecord(
