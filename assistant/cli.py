@@ -123,6 +123,12 @@ def _parser() -> argparse.ArgumentParser:
     timer.add_argument("duration", help="e.g. 90s, 5m, 1m30s, 1:30")
     timer.add_argument("--label", help="what the timer is called in speech (default: timer)")
     timer.add_argument("--voice", default="speakers", help="speakers (default), console, or DIR")
+    timer.add_argument(
+        "--ring",
+        type=float,
+        default=60.0,
+        help="seconds the chime repeats at the end unless stopped (default 60; 0: once)",
+    )
     timer.set_defaults(handler=_timer)
 
     day = sub.add_parser("day", help="run today's sensory-diet breaks for a child")
@@ -429,7 +435,10 @@ def _classify(args: argparse.Namespace) -> int:
 def _timer(args: argparse.Namespace) -> int:
     from .timer_command import run_timer
     from .timer_runner import chime_player_for
+    from .timers import TimerRules
 
+    if not 0 <= args.ring <= 3600:
+        raise AssistantError("--ring takes seconds from 0 to 3600.")
     speaker = _speaker(args.voice)
     try:
         return run_timer(
@@ -440,6 +449,7 @@ def _timer(args: argparse.Namespace) -> int:
             SystemClock(),
             time.sleep,
             sys.stderr,
+            rules=TimerRules(ring_for=args.ring),
         )
     finally:
         speaker.close()

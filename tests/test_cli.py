@@ -325,3 +325,21 @@ def test_initiations_are_logged_with_the_step(home: Path, tmp_path: Path) -> Non
     store.log_initiation(InitiationRecord(session.session_id, "Sam", "toothbrushing", 2, 5.0))
     (found,) = store.initiations("Sam")
     assert (found.step, found.playbook) == (2, "toothbrushing")
+
+
+def test_timer_command_writes_the_cues_and_the_chime(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "timer"
+    assert main(["timer", "2s", "--voice", str(folder), "--ring", "0"]) == 0
+    index = (folder / "prompts.txt").read_text(encoding="utf-8").splitlines()
+    assert [line.split("\t")[1] for line in index] == [
+        "Two-second timer, starting now.",
+        "*chime*",
+        "Time's up: timer finished.",
+    ]
+    for name in ("0001.wav", "0002.wav", "0003.wav"):
+        with wave.open(str(folder / name)) as w:
+            assert w.getnframes() / w.getframerate() > 0.5
+    assert main(["timer", "soon"]) == 2
+    assert "soon" in capsys.readouterr().err
