@@ -324,6 +324,39 @@ class WavSpeaker:
         pass
 
 
+def play_wav(aplay: str, path: Path, seconds: float, what: str) -> None:
+    """Play a WAV file of `seconds` with aplay and return when it has played; any failure
+    is one SpeechOutputError sentence naming `what` ("speech", "the chime")."""
+    timeout = seconds + _PLAY_TIMEOUT_MARGIN
+    try:
+        result = subprocess.run(
+            [aplay, "-q", os.fspath(path)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise SpeechOutputError(
+            f"Playing {what} did not finish within {timeout:.0f} seconds, so the sound "
+            "device seems busy or stuck; close other audio programs, or use --voice console."
+        ) from exc
+    except OSError as exc:
+        raise SpeechOutputError(f"Cannot run aplay to play {what} ({exc.strerror}).") from exc
+    if result.returncode != 0:
+        detail = result.stderr.decode(errors="replace").strip()
+        logger.debug("aplay exited with %s: %s", result.returncode, detail)
+        # aplay's last line is the reason, after ALSA's config noise; drop its source
+        # location ("aplay: main:831: ") so the sentence reads plainly.
+        last = detail.splitlines()[-1] if detail else f"exit status {result.returncode}"
+        last = re.sub(r"^aplay: \w+:\d+: ", "", last)
+        raise SpeechOutputError(
+            f"No sound device could play {what} ({last}); connect speakers or headphones, "
+            "or use --voice console or --voice DIR."
+        )
+
+
 class AloudSpeaker:
     """Speaks each prompt through the default sound device and returns once it has played.
 
@@ -364,34 +397,7 @@ class AloudSpeaker:
             self._play(silence, 0.05)
 
     def _play(self, path: Path, seconds: float) -> None:
-        timeout = seconds + _PLAY_TIMEOUT_MARGIN
-        try:
-            result = subprocess.run(
-                [self._aplay, "-q", os.fspath(path)],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                timeout=timeout,
-                check=False,
-            )
-        except subprocess.TimeoutExpired as exc:
-            raise SpeechOutputError(
-                f"Playing speech did not finish within {timeout:.0f} seconds, so the sound "
-                "device seems busy or stuck; close other audio programs, or use --voice console."
-            ) from exc
-        except OSError as exc:
-            raise SpeechOutputError(f"Cannot run aplay to play speech ({exc.strerror}).") from exc
-        if result.returncode != 0:
-            detail = result.stderr.decode(errors="replace").strip()
-            logger.debug("aplay exited with %s: %s", result.returncode, detail)
-            # aplay's last line is the reason, after ALSA's config noise; drop its source
-            # location ("aplay: main:831: ") so the sentence reads plainly.
-            last = detail.splitlines()[-1] if detail else f"exit status {result.returncode}"
-            last = re.sub(r"^aplay: \w+:\d+: ", "", last)
-            raise SpeechOutputError(
-                f"No sound device could play speech ({last}); connect speakers or headphones, "
-                "or use --voice console or --voice DIR."
-            )
+        play_wav(self._aplay, path, seconds, "speech")
 
     def say(self, text: str) -> None:
         line = _one_line(text)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
@@ -34,6 +33,7 @@ from .speakers import (
     ConsoleSpeaker,
     SpeechOutputError,
     WavSpeaker,
+    play_wav,
 )
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,6 @@ log = logging.getLogger(__name__)
 CHIME_LINE = "*chime*"
 """What the console chime prints, and what `prompts.txt` says for a chime file."""
 
-_PLAY_TIMEOUT_MARGIN = 5.0
 """Seconds `aplay` may take beyond the chime's length before it counts as stuck."""
 
 
@@ -136,30 +135,7 @@ class AloudChime:
         self._seconds = write_chime(self._path)
 
     def chime(self) -> None:
-        timeout = self._seconds + _PLAY_TIMEOUT_MARGIN
-        try:
-            result = subprocess.run(
-                [self._aplay, "-q", os.fspath(self._path)],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                timeout=timeout,
-                check=False,
-            )
-        except subprocess.TimeoutExpired as exc:
-            raise SpeechOutputError(
-                f"Playing the chime did not finish within {timeout:.0f} seconds; close other "
-                "audio programs, or use --voice console."
-            ) from exc
-        except OSError as exc:
-            raise SpeechOutputError(f"Cannot run aplay for the chime ({exc.strerror}).") from exc
-        if result.returncode != 0:
-            detail = result.stderr.decode(errors="replace").strip()
-            log.debug("aplay exited with %s: %s", result.returncode, detail)
-            raise SpeechOutputError(
-                "No sound device could play the chime; connect speakers or headphones, "
-                "or use --voice console or --voice DIR."
-            )
+        play_wav(self._aplay, self._path, self._seconds, "the chime")
 
     def close(self) -> None:
         self._scratch.cleanup()
