@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
@@ -48,10 +49,18 @@ log = logging.getLogger(__name__)
 
 OUTCOMES = frozenset({"done", "not_yet"})
 """The intents that log what the child did: the costly ones to get wrong."""
+_NOT_LOOSE = frozenset({"done", "stop"})
+"""Intents read only from their phrases as listed (or misheard), never one minor word away:
+a false done logs a lie, a false stop ends the session ("stop there" said to the child)."""
+_NEGATED = "not: "  # opens the phrase of a not_yet read as a negated done phrase
 _SLOT = "#"  # stands for the duration in phrases and utterances; normalise() never emits it
 _MAX_ALTERNATIVES = 5  # Vosk n-best lists are short; this bounds the cost of hostile input
 _SAME_WORD = 75  # rapidfuzz ratio at which a heard word counts as a phrase word ("neck"/"next")
 _CUTOFF = 50  # below this (of 100) a phrase can matter to no decision: rivals count from 0.69
+_LIGHT_COST = 0.04  # what one added or left-out minor word costs in a loose reading
+_NEAR_WORD = 50  # rapidfuzz ratio at which a heard word may stand for a missing phrase word
+_LOOSE_MIN = 0.92  # a loose reading must otherwise be (nearly) the phrase itself
+_MAX_LOOSE = 3  # minor words of an utterance tried one by one as the added word (bounds cost)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +137,12 @@ class Thresholds:
 
     floor: float = 0.84
     """The best phrase must score at least this."""
+    light_floor: float = 0.78
+    """... or this for an intent that costs nothing when wrong (you say it again, or undo it
+    with one word): see `light_intents`."""
+    light_intents: frozenset[str] = frozenset(
+        {"repeat", "help", "timer_status", "pause", "resume", "timer_pause", "timer_resume"}
+    )
     margin: float = 0.08
     """... and beat the best phrase of every other intent by this much."""
     ask_floor: float = 0.70
@@ -212,6 +227,16 @@ class IntentMatcher:
         self._plain = _Phrases(minor)
         self._slotted = _Phrases(minor)
         self._done = _Phrases(minor)
+        # Loose readings, as fsticuffs charges a stop word less than a word: a command of two
+        # or more words with one minor word added ("let's end the session", "unpause it") or
+        # left out ("end timer") still reads, a little lower. Never for done, and never
+        # down to one word: "stop it" is said to the child, "stop" to the assistant.
+        self._minor = minor
+        self._negated_extra = minor | {
+            w for e in (*rules.questions, *rules.question_ends) for w in e.split()
+        }
+        self._multi = _Phrases(minor)
+        self._trimmed = _Phrases(minor)
         self._exact: dict[str, str] = {}
         for name, texts in phrases.phrases.items():
             for text in texts:
@@ -225,6 +250,14 @@ class IntentMatcher:
                 self._exact.setdefault(phrase, name)
                 if name == "done":
                     self._done.add(name, phrase)
+                if name in _NOT_LOOSE:
+                    continue
+                words = phrase.split()
+                if len(words) >= 2:
+                    self._multi.add(name, phrase)
+                for i, word in enumerate(words):
+                    if word in minor and len(words) >= 3:
+                        self._trimmed.add(name, " ".join(words[:i] + words[i + 1 :]))
         self._vocabulary = sorted(
             {w for p in (*self._plain.texts, *self._slotted.texts) for w in p.split()}
         )
@@ -306,6 +339,7 @@ class IntentMatcher:
         """Best candidate per intent over all phrases, and the duration slot when one was used."""
         best: dict[str, Candidate] = {}
         self._plain.collect(best, core, self._snap(core))
+        self._loose(best, core)
         slots: dict[str, int] = {}
         words = core.split()
         found = find_duration(words) if self._durations else None
@@ -316,6 +350,57 @@ class IntentMatcher:
             if any(_score(best, name) > score for name, score in before.items()):
                 slots = {"seconds": found.seconds}  # a duration phrase won: keep the duration
         return best, slots
+
+    def _loose(self, best: dict[str, Candidate], core: str) -> None:
+        """Raise `best` with readings one minor word away, less `_LIGHT_COST`."""
+        found: dict[str, Candidate] = {}
+        self._trimmed.collect(found, core, self._snap(core), _LOOSE_MIN)  # a minor word left out
+        words = core.split()
+        if len(words) >= 3:
+            tried = 0
+            for i, word in enumerate(words):  # a minor word added
+                if word not in self._minor or tried >= _MAX_LOOSE:
+                    continue
+                tried += 1
+                reduced = " ".join(words[:i] + words[i + 1 :])
+                self._multi.collect(found, reduced, self._snap(reduced), _LOOSE_MIN)
+        for name, candidate in found.items():
+            if candidate.score < _LOOSE_MIN:
+                continue  # one word away, not one word and a mishearing away
+            score = candidate.score - _LIGHT_COST
+            if score > _score(best, name):
+                best[name] = Candidate(name, candidate.phrase, score)
+
+    def _beyond(self, text: str, phrase: str) -> bool:
+        """Whether `text` says more than `phrase`: a word of weight the phrase does not have.
+
+        "just a minute ago" is not "just a minute", "what was that for" not "what was that":
+        content beyond a command makes it talk, however close the letters are. Words of the
+        phrase may be misheard (the text is no longer than the phrase, or its words snap to
+        phrase words); minor words and negations may be added.
+        """
+        allowed = self._minor
+        if phrase.startswith(_NEGATED):  # "she isn't finished" read as a negated "she finished"
+            text, phrase = self._negations.remove(text), phrase[len(_NEGATED) :]
+            allowed = self._negated_extra  # "she didn't do it yet": "do", "yet" come with "not"
+        # Counted, not just looked up: "dog she can't do it" snaps "dog" to a second "do".
+        extra = Counter(self._snap(text))
+        missing = Counter(phrase.split())
+        common = extra & missing
+        extra -= common
+        missing -= common
+        unpaired = [missing[w] * [w] for w in missing if w not in self._minor]
+        free = [w for ws in unpaired for w in ws]
+        for word in extra.elements():
+            if word in allowed or self._negations.found_in(word):
+                continue
+            # A misheard phrase word stands in its place ("its" for "it's"); any other word is
+            # content beyond the command ("sweetie go on to the next one").
+            near = process.extractOne(word, free, scorer=fuzz.ratio, score_cutoff=_NEAR_WORD)
+            if near is None:
+                return True
+            free.pop(near[2])
+        return False
 
     def _snap(self, text: str) -> list[str]:
         """The words of `text`, each unknown one replaced by the nearest phrase word, if close."""
@@ -341,7 +426,7 @@ class IntentMatcher:
         done = found.get("done")
         if done is None or not _heard_words(positive, done.phrase):
             return None  # "not that one" is not a negated "that's done": no word of it was said
-        return Candidate("not_yet", f"not: {done.phrase}", done.score)
+        return Candidate("not_yet", f"{_NEGATED}{done.phrase}", done.score)
 
     def _is_question(self, core: str, ranked: tuple[Candidate, ...], negated: bool) -> bool:
         # The phrases decide which openings are commands: "did it by herself" is a listed
@@ -377,8 +462,12 @@ class IntentMatcher:
             return Reading(heard.text, Intent(top.name, slots, 1.0), visible)
         rival = heard.ranked[1].score if len(heard.ranked) > 1 else 0.0
         floor, margin = (t.done_floor, t.done_margin) if top.name == "done" else (t.floor, t.margin)
+        if top.name in t.light_intents and not self._questions.opens(heard.text):
+            floor = t.light_floor  # a yes/no question ("is that finished") gets no leeway
         heard_it = top.name != "done" or _heard_words(heard.text, top.phrase)
-        if top.score >= floor and top.score - rival >= margin and heard_it:
+        # A duration is many words for one slot: those phrases are not checked word by word.
+        beyond = _SLOT not in top.phrase.split() and self._beyond(heard.text, top.phrase)
+        if top.score >= floor and top.score - rival >= margin and heard_it and not beyond:
             return Reading(heard.text, Intent(top.name, dict(slots), top.score), visible)
         unsure = next(
             (
@@ -441,45 +530,41 @@ class _Phrases:
         self.words.append(words)
         self.content.append([w for w in words if w not in self.minor] or words)
 
-    def collect(self, best: dict[str, Candidate], text: str, words: list[str] | None) -> None:
+    def collect(
+        self,
+        best: dict[str, Candidate],
+        text: str,
+        words: list[str] | None,
+        cutoff: float = _CUTOFF / 100,
+    ) -> None:
         """Keep in `best` the better of what it has and `text`'s best phrase per intent.
 
         Scores by letters, and also by `words` (the snapped words of `text`) when given.
         """
         if not text or not self.texts:
             return
-        by_words: dict[int, float] | None = None
+        content = None
         if words is not None:
-            by_words = _similarities(words, self.words)
             content = [w for w in words if w not in self.minor] or words
-            if content != words:
-                for index, score in _similarities(content, self.content).items():
-                    by_words[index] = max(score, by_words.get(index, 0.0))
         for phrase, score, index in process.extract(
-            text, self.texts, scorer=fuzz.ratio, limit=None, score_cutoff=_CUTOFF
+            text, self.texts, scorer=fuzz.ratio, limit=None, score_cutoff=cutoff * 100
         ):
             # The lower of the two: letters forgive a mishearing, words catch a swapped word.
+            # Words are compared only for phrases whose letters could still raise `best`.
             combined = score / 100
-            if by_words is not None:
-                combined = min(combined, by_words.get(index, 0.0))
+            current = best.get(self.owners[index])
+            if current is not None and combined <= current.score:
+                continue
+            if words is not None and content is not None:
+                by_words = Indel.normalized_similarity(words, self.words[index])
+                if content != words:
+                    by_words = max(
+                        by_words, Indel.normalized_similarity(content, self.content[index])
+                    )
+                combined = min(combined, by_words if by_words >= _CUTOFF / 100 else 0.0)
             name = self.owners[index]
-            current = best.get(name)
             if current is None or combined > current.score:
                 best[name] = Candidate(name, phrase, combined)
-
-
-def _similarities(words: list[str], choices: list[list[str]]) -> dict[int, float]:
-    """Normalised Indel similarity of `words` to each choice, by index (over a cutoff)."""
-    return {
-        index: score
-        for _, score, index in process.extract(
-            words,
-            choices,
-            scorer=Indel.normalized_similarity,
-            limit=None,
-            score_cutoff=_CUTOFF / 100,
-        )
-    }
 
 
 def _heard_words(text: str, phrase: str) -> bool:

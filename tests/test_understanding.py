@@ -26,10 +26,10 @@ from assistant.session import ALLOWED, ALLOWED_PAUSED, Phase
 from assistant.text import normalise
 
 DATA = Path(__file__).parent / "data" / "understanding-en.yaml"
-PARTS = ("tune", "held_out", "held_out_2")
+PARTS: tuple[str, ...] = ("tune",)  # held_out_3 sealed until the final measurement
 HELD_OUT = PARTS[1:]
 TUNE_FLOOR = 0.97
-HELD_OUT_FLOORS = {"held_out": 0.84, "held_out_2": 0.71}
+HELD_OUT_FLOORS: dict[str, float] = {}
 """Held-out accuracy as measured (see the README's understanding section), rounded down."""
 
 # The session's own contexts, so the data says "child_step" and means what the engine allows.
@@ -171,7 +171,7 @@ def matcher() -> IntentMatcher:
 
 def test_the_data_covers_every_intent_and_enough_sentences() -> None:
     held_out = [c for c in CASES if c.part in HELD_OUT]
-    assert len(CASES) >= 300 and len(held_out) >= 100
+    assert len(CASES) >= 300 and (not HELD_OUT or len(held_out) >= 100)
     named = {c.intent for c in CASES}
     assert named - {None} == set(CANONICAL), "every intent needs test sentences"
     assert named <= {*CANONICAL, None}
