@@ -14,15 +14,16 @@ import time
 from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from . import __version__
 from .clock import SystemClock
 from .coach import Coach
 from .comments import CommentClassifier, comments_file
-from .conductor import Conductor
+from .conductor import Conductor, Engine
 from .errors import AssistantError, UnknownChild
 from .export import export_csv, export_json
+from .graded import GradedEngine
 from .hearing import grammar_for, open_ears
 from .hearing import load as load_model_for
 from .indicators import ChildIndicators, Initiation, SensoryBreak, child_indicators
@@ -192,13 +193,15 @@ def _run(args: argparse.Namespace) -> int:
     home = data_home()
     playbook = find_playbook(args.playbook, home)
     store = TinyStore(home)
-    engine = SessionEngine(
-        playbook,
-        IntentMatcher(load_intents(intents_file(args.lang))),
-        _classifier(args.lang),
-        Coach.for_language("en" if not comments_file(args.lang).is_file() else args.lang),
-        _break_settings(home, store.find_child(args.child) or args.child),
-    )
+    matcher = IntentMatcher(load_intents(intents_file(args.lang)))
+    coach = Coach.for_language("en" if not comments_file(args.lang).is_file() else args.lang)
+    engine: Engine[Any]
+    if playbook.graded:
+        engine = GradedEngine(playbook, matcher, _classifier(args.lang), coach)
+    else:
+        child = store.find_child(args.child) or args.child
+        breaks = _break_settings(home, child)
+        engine = SessionEngine(playbook, matcher, _classifier(args.lang), coach, breaks)
     clock = SystemClock()
     ears = open_ears(
         args.input,
@@ -217,7 +220,7 @@ def _run(args: argparse.Namespace) -> int:
     if ears.gate is not None:  # the microphone never hears the assistant
         speaker = MutingSpeaker(inner, ears.gate, clock)
         chime = MutingChime(chime, ears.gate, clock)
-    conductor = Conductor(engine, store, listener, speaker, clock, _notice, chime)
+    conductor: Conductor[Any] = Conductor(engine, store, listener, speaker, clock, _notice, chime)
     try:
         conductor.run(args.child)
     finally:
@@ -318,7 +321,7 @@ def _known_child(store: TinyStore, name: str) -> str:
 def _progress(args: argparse.Namespace) -> int:
     store = TinyStore(data_home())
     child = _known_child(store, args.child)
-    progress = child_progress(store, child, args.playbook)
+    progress = child_progress(store, child, args.playbook, _graded_ids(data_home()))
     indicators = _indicators(store, child, args.playbook)
     if args.json:
         data = progress_json(child, progress)
@@ -335,6 +338,18 @@ def _progress(args: argparse.Namespace) -> int:
             print(f"  {routine.review.text}")
         print(f"\n{indicators.breaks_text}")
     return 0
+
+
+def _graded_ids(home: Path) -> frozenset[str]:
+    """Ids of the graded-skill playbooks (shipped and the user's) that load."""
+    ids = set()
+    for path in playbook_files(home):
+        try:
+            if load_playbook(path).graded:
+                ids.add(path.stem)
+        except AssistantError:  # `playbooks validate` reports it; progress still works
+            continue
+    return frozenset(ids)
 
 
 def _indicators(store: TinyStore, child: str, playbook: str | None = None) -> ChildIndicators:
@@ -590,9 +605,10 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _playbook_json(book: Playbook) -> dict[str, object]:
-    return {
+    data: dict[str, object] = {
         "id": book.id,
         "title": book.title,
+        "kind": book.kind,
         "routine": book.routine,
         "ages": {"min": book.min_age, "max": book.max_age},
         "materials": list(book.materials),
@@ -608,6 +624,10 @@ def _playbook_json(book: Playbook) -> dict[str, object]:
             for s in book.steps
         ],
     }
+    if book.graded:
+        data["levels"] = [{"name": level.name, "task": level.task} for level in book.levels]
+        data["tries"] = book.tries
+    return data
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -11,8 +11,10 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
 
 from .chaining import ChainState
+from .playbook import Playbook
 from .records import ChainEvent, SessionRecord
 from .seams import Clock, Heard, Listener, Quiet, Speaker, Store, TimedListener
 from .session import (
@@ -27,8 +29,6 @@ from .session import (
     LogOutcome,
     LogSpeech,
     Say,
-    SessionEngine,
-    SessionState,
     Show,
     StartSession,
     Tick,
@@ -37,6 +37,27 @@ from .session import (
 from .timer_runner import ChimePlayer
 
 log = logging.getLogger(__name__)
+
+
+class EngineState(Protocol):
+    @property
+    def ended(self) -> bool: ...
+
+
+S = TypeVar("S", bound=EngineState)
+
+
+class Engine(Protocol[S]):
+    """A pure session engine: chained routines (SessionEngine) or graded skills (GradedEngine)."""
+
+    @property
+    def playbook(self) -> Playbook: ...
+
+    def new_state(self, session_id: str, child: str, chain: ChainState, at: float) -> S: ...
+
+    def step(self, state: S, event: Event) -> tuple[S, list[Effect]]: ...
+
+    def next_due(self, state: S) -> float | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,12 +74,12 @@ def new_session_id(at: float) -> str:
     return time.strftime("%Y%m%dT%H%M%S", time.gmtime(at)) + "-" + secrets.token_hex(3)
 
 
-class Conductor:
+class Conductor(Generic[S]):
     """Runs one guided session."""
 
     def __init__(
         self,
-        engine: SessionEngine,
+        engine: Engine[S],
         store: Store,
         listener: Listener,
         speaker: Speaker,
@@ -101,7 +122,7 @@ class Conductor:
         assert finish is not None
         return SessionResult(finish.session, finish.chain, finish.events)
 
-    def _next_event(self, state: SessionState) -> Event:
+    def _next_event(self, state: S) -> Event:
         """A tick when a timer cue is due, else the next utterance (waiting no longer than
         the next cue when the listener can give up waiting)."""
         due = self.engine.next_due(state)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -76,23 +77,30 @@ class PlaybookProgress:
         }
 
 
-def summarise(session: SessionRecord, outcomes: list[OutcomeRecord]) -> SessionSummary:
-    """Counts of one session, using the latest outcome of each step."""
-    final: dict[tuple[Actor, int], Outcome] = {}
-    for o in outcomes:
-        final[(o.actor, o.step)] = o.outcome
+def summarise(
+    session: SessionRecord, outcomes: list[OutcomeRecord], graded: bool = False
+) -> SessionSummary:
+    """Counts of one session: the latest outcome of each step of a chain (going back to a
+    step logs it again), or every try of a graded skill (each try is its own outcome)."""
+    if graded:
+        final = [(o.actor, o.outcome) for o in outcomes]
+    else:
+        latest = {(o.actor, o.step): o.outcome for o in outcomes}  # later ones win
+        final = [(actor, outcome) for (actor, _), outcome in latest.items()]
+    child = [outcome for actor, outcome in final if actor is Actor.CHILD]
     return SessionSummary(
         session=session,
-        child_done=sum(1 for (a, _), o in final.items() if a is Actor.CHILD and o is Outcome.DONE),
-        child_not_yet=sum(
-            1 for (a, _), o in final.items() if a is Actor.CHILD and o is Outcome.NOT_YET
-        ),
-        parent_steps=sum(1 for (a, _) in final if a is Actor.PARENT),
+        child_done=child.count(Outcome.DONE),
+        child_not_yet=child.count(Outcome.NOT_YET),
+        parent_steps=sum(1 for actor, _ in final if actor is Actor.PARENT),
     )
 
 
-def child_progress(store: Store, child: str, playbook: str | None = None) -> list[PlaybookProgress]:
-    """Progress of `child` in every playbook they practised (or just `playbook`)."""
+def child_progress(
+    store: Store, child: str, playbook: str | None = None, graded: AbstractSet[str] = frozenset()
+) -> list[PlaybookProgress]:
+    """Progress of `child` in every playbook they practised (or just `playbook`); `graded`
+    names the graded-skill playbooks, whose tries are all counted."""
     sessions = store.sessions(child, playbook)
     by_session: dict[str, list[OutcomeRecord]] = defaultdict(list)
     for o in store.outcomes(child, playbook):
@@ -110,7 +118,7 @@ def child_progress(store: Store, child: str, playbook: str | None = None) -> lis
             PlaybookProgress(
                 playbook=pid,
                 chain=chain,
-                sessions=tuple(summarise(s, by_session[s.session_id]) for s in own),
+                sessions=tuple(summarise(s, by_session[s.session_id], pid in graded) for s in own),
                 events=tuple(e for e in events if e.playbook == pid),
             )
         )

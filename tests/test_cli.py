@@ -343,3 +343,23 @@ def test_timer_command_writes_the_cues_and_the_chime(
             assert w.getnframes() / w.getframerate() > 0.5
     assert main(["timer", "soon"]) == 2
     assert "soon" in capsys.readouterr().err
+
+
+def test_a_graded_skill_session_counts_every_try(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tries = ["done"] * 8 + ["not yet", "done"]
+    path = script(tmp_path, tries)
+    args = ["run", "scissors", "--child", "Sam", "--input", str(path), "--voice", "console"]
+    assert main(args) == 0
+    capsys.readouterr()  # the wording is tested in test_graded.py
+    data = progress(capsys)
+    books = data["playbooks"]
+    assert isinstance(books, list)
+    (book,) = books
+    (session,) = book["sessions"]
+    assert (session["child_done"], session["child_not_yet"]) == (9, 1)
+    assert session["status"] == "complete"
+    assert main(["playbooks", "show", "scissors", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["kind"] == "graded" and len(shown["levels"]) >= 2
