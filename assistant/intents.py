@@ -80,6 +80,11 @@ class IntentPhrases:
     source: Path | None = None
     words: WordRules = WordRules()
     """The language's negations, question openings, praise and so on (optional in the file)."""
+    distractors: tuple[str, ...] = ()
+    """Normalised everyday words and short phrases that are no command, added to the
+    recogniser's grammar only (`recognizer.grammar_phrases`), so chatter decoded with a
+    grammar lands on them instead of on command words. The matcher never reads them: an
+    utterance with one of them matches no phrase as a whole."""
 
 
 def intents_file(language: str) -> Path:
@@ -94,10 +99,13 @@ def load_intents(path: Path) -> IntentPhrases:
     except UnreadableData as exc:
         raise IntentsError(f"The intents {exc}.", (str(exc),)) from exc
     check = Checker(path)
-    top = check.mapping(data, "", required={"language", "intents"}, optional={"fillers", "words"})
+    top = check.mapping(
+        data, "", required={"language", "intents"}, optional={"fillers", "words", "distractors"}
+    )
     phrases: dict[str, tuple[str, ...]] = {}
     fillers: tuple[str, ...] = ()
     words = WordRules()
+    distractors: tuple[str, ...] = ()
     language = ""
     if top is not None:
         language = check.text(top.get("language"), "language") or ""
@@ -115,11 +123,14 @@ def load_intents(path: Path) -> IntentPhrases:
             items = check.items(entry.get("phrases"), f"intents.{name}.phrases", 1, 500)
             phrases[name] = _phrases(name, items, check)
         _check_unique(phrases, check)
+        distractors = _distractors(top.get("distractors", []), phrases, fillers, check)
     if check.problems or top is None:
         raise IntentsError(
             f"The intents file {path} is not valid: {check.problems[0]}", tuple(check.problems)
         )
-    return IntentPhrases(language, phrases, fillers, source=path, words=words)
+    return IntentPhrases(
+        language, phrases, fillers, source=path, words=words, distractors=distractors
+    )
 
 
 def _phrases(name: str, items: list[object], check: Checker) -> tuple[str, ...]:
@@ -150,6 +161,32 @@ def _word_list(raw: object, where: str, check: Checker) -> tuple[str, ...]:
         if word:
             found.append(normalise(word))
     return tuple(w for w in found if w)
+
+
+def _distractors(
+    raw: object, phrases: dict[str, tuple[str, ...]], fillers: tuple[str, ...], check: Checker
+) -> tuple[str, ...]:
+    """The normalised distractors, without repeats; each must bring a word of its own.
+
+    A distractor made only of command words and fillers would let the grammar build a
+    command out of chatter rather than keep chatter off the commands.
+    """
+    owner = {text: name for name, texts in phrases.items() for text in texts}
+    known = {word for text in owner for word in text.split()} | set(fillers)
+    found: dict[str, None] = {}
+    for i, item in enumerate(check.items(raw, "distractors", 0, 2000)):
+        where = f"distractors[{i}]"
+        text = check.text(item, where)
+        if not text:
+            continue
+        norm = normalise(text)
+        if norm in owner:
+            check.add(where, f"{norm!r} is a phrase of {owner[norm]}, not a distractor")
+        elif not norm or set(norm.split()) <= known:
+            check.add(where, f"{text!r} has no word that is not a command word or a filler")
+        else:
+            found.setdefault(norm, None)
+    return tuple(found)
 
 
 def _word_rules(raw: object, check: Checker) -> WordRules:

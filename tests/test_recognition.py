@@ -11,9 +11,12 @@ What the measurements behind these tests showed:
   commands below are recognised reliably; others (다음, 그만, 종료, 도와줘) are not, with
   this voice. The tests use the ones espeak-ng says well enough.
 - In grammar mode, chatter is forced onto command words ("오늘 학교 어땠어" -> "오늘 타이머
-  다 했어"). The matcher refuses those mixtures as a whole utterance, so no outcome is
-  logged. A short sentence that sounds like a command becomes exactly that command
-  ("손 닦아" -> "다 했어"): the known limit, kept below as a strict expected failure.
+  다 했어"), and a short sentence that sounds like a command becomes exactly that command
+  ("손 닦아" -> "다 했어" at confidence 0.8-1.0): with the commands alone in the grammar,
+  5 of the 48 sentences of CHATTER were taken as done and 2 more as not yet. So the
+  grammar also holds the distractors of intents/ko.yaml (everyday words and "다 + verb"),
+  and chatter lands on them: 0 of the 88 sentences below is taken as any command outcome,
+  and every command here is still recognised.
 - "다 했어" loses its "다" when silence comes before it (espeak-ng's "다" is very short), so
   the stream test uses other words; "뒤로" is heard at confidence 0.34-0.40, under the
   matcher's floor for commands, so it is not among the commands either.
@@ -37,7 +40,7 @@ import pytest
 from assistant import vosk_listeners
 from assistant.audio import TARGET_RATE, read_wav, write_wav
 from assistant.clock import FakeClock
-from assistant.errors import InputError
+from assistant.errors import InputError, IntentsError
 from assistant.intents import intents_file, load_intents
 from assistant.matcher import OUTCOMES, IntentMatcher
 from assistant.recognizer import (
@@ -59,7 +62,12 @@ BLOCK_SECONDS = 0.1
 
 KO = load_intents(intents_file("ko"))
 PHRASES = grammar_phrases(KO)
+"""The Korean grammar: the intent phrases, then the distractors."""
+COMMAND_PHRASES = PHRASES[: len(PHRASES) - len(KO.distractors)]
+"""The grammar without the distractors (as it was before them)."""
 KO_WORDS = {word for phrase in PHRASES for word in phrase.split()}
+COMMAND_WORDS = {word for phrase in COMMAND_PHRASES for word in phrase.split()}
+DISTRACTOR_WORDS = {w for d in KO.distractors for w in d.split()} - COMMAND_WORDS
 
 COMMANDS = [
     ("완료", "done"),
@@ -80,24 +88,28 @@ COMMANDS = [
 ]
 
 CHATTER = [
-    "오늘 학교 어땠어",
-    "물이 차가워",
-    "오늘 뭐 먹었어",
-    "엄마가 도와줄게",
-    "좋아 잘하고 있어",
-    "양말 신어",
-    "이제 손 씻자",
-    "칫솔 잡아",
-    "거품이 많네",
-    "천천히 해",
-    "다 끝났다",
-    pytest.param(
-        "손 닦아",
-        marks=pytest.mark.xfail(
-            strict=True, reason="the grammar hears exactly '다 했어' -> done (known limit)"
-        ),
-    ),
-]
+    # What a parent says at the sink, to the child, to a sibling, about water, teeth, school
+    # and food; several share sounds with commands ("손 닦아", "다 해", "아직 멀었어").
+    "오늘 학교 어땠어", "물이 차가워", "오늘 뭐 먹었어", "엄마가 도와줄게", "좋아 잘하고 있어",
+    "양말 신어", "이제 손 씻자", "칫솔 잡아", "거품이 많네", "천천히 해", "다 끝났다", "손 닦아",
+    "다 해", "다음에 하자", "아직 멀었어", "완전 잘했어", "물 잠가", "수건 어디 있어",
+    "비누 묻혀", "이 닦자", "치약 조금만", "입 헹궈", "물 틀어줘", "뜨거우니까 조심해",
+    "동생 깨우지 마", "누나 기다려", "형아 먼저 해", "학교 늦겠다", "가방 챙겼어", "밥 먹자",
+    "우유 마실래", "숙제 했어", "선생님이 뭐라고 했어", "옷 젖었네", "소매 걷어", "발 닦자",
+    "얼굴 씻어", "이리 와", "다 씻었어", "다 먹었어", "아이 착해", "내일 또 하자",
+    "완전 깨끗해", "배고파", "점심 뭐 먹을까", "손가락 사이도 닦아", "거울 봐", "물 아껴 써",
+    # Written with the above, before any distractor was chosen; looked at once the "다 + verb"
+    # distractors were being written ("다 닦았어" was taken as done).
+    "다 닦았어", "다 했니", "아직 안 끝났어", "완전 멋지다", "다시 해볼까", "잠깐만 기다려 줘",
+    "손 털어", "비누 냄새 좋다", "오빠 나와", "다리 아파", "많이 했어", "다 됐다",
+    "이빨 닦아야지", "이거 뭐야", "잘 했어요", "엄마 봐봐", "물 다 썼어", "아직 하고 있어",
+    "학원 가야 돼", "다 왔어",
+    # Written after the distractors were chosen, and first decoded with them as they are.
+    "손 씻을 시간이야", "물 너무 세다", "비누 더 줄까", "거품 내 봐", "엄마 손 잡아", "동생이 울어",
+    "아빠 전화 왔어", "이 닦았니", "입 안 헹궜어", "수건으로 닦아", "옷 다 젖었다", "물 잠갔어",
+    "세수 다 했니", "오늘 잘 잤어", "저녁에 뭐 먹지", "책 읽어 줄게", "다 끝났어",
+    "손톱 깎아야겠다", "이제 나가자", "거울 보자",
+]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -148,6 +160,7 @@ def assert_same_utterances(a: list[Heard], b: list[Heard]) -> None:
 
 def test_every_word_of_the_korean_intents_is_in_the_model_vocabulary(korean_model: Any) -> None:
     check = check_grammar(korean_model, PHRASES)
+    assert len(KO.distractors) >= 200  # the distractors are checked too
     assert check.missing_words == ()
     assert check.phrases == tuple(PHRASES)
     # The small Korean model has no [unk] (vosk-api#2041), so it is not added.
@@ -239,7 +252,9 @@ def test_a_stream_of_commands_is_split_into_utterances_at_their_times(
 ) -> None:
     # What a parent does in a session: a word, a pause, another word. The pauses (0.8 s) are
     # shorter than Vosk's own endpointing would need with no grammar, so the split is ours.
-    said = ["완료", "아직", "다시 말해줘", "멈춰"]
+    # "아직" first: after other speech in the same stream, the grammar with its distractors
+    # hears it at confidence 0.35-0.43 (or as "다"), so the session would ask, not log.
+    said = ["아직", "완료", "다시 말해줘", "멈춰"]
     pcm = silence(0.5)
     starts = []
     for text in said:
@@ -254,7 +269,7 @@ def test_a_stream_of_commands_is_split_into_utterances_at_their_times(
         # Vosk's word boundaries are 30 ms frames and may take in a little silence.
         assert start - 0.15 <= heard.t_start <= start + 0.35
     intents = [matcher.match(h.text) for h in from_file]
-    assert [i.name if i else None for i in intents] == ["done", "not_yet", "repeat", "stop"]
+    assert [i.name if i else None for i in intents] == ["not_yet", "done", "repeat", "stop"]
 
 
 def test_speech_cut_off_at_the_end_of_the_file_is_still_heard(
@@ -308,19 +323,77 @@ def test_own_end_of_speech_detection_answers_long_before_vosk(
     assert ours_at < vosk_at
 
 
-# -- chatter --------------------------------------------------------------------------------
+# -- chatter ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", CHATTER)
-def test_chatter_in_grammar_mode_is_forced_onto_commands_but_never_logged_as_an_outcome(
-    text: str, korean_model: Any, korean_speech: KoreanSpeech, matcher: IntentMatcher
+@pytest.fixture(scope="module")
+def chatter_heard(korean_model: Any, korean_speech: KoreanSpeech) -> dict[str, list[Heard]]:
+    """Every sentence of CHATTER decoded with the Korean grammar, once per module."""
+    return {text: through_wav(korean_speech(text), korean_model) for text in CHATTER}
+
+
+def test_no_chatter_is_taken_as_an_outcome_and_almost_none_as_a_command(
+    chatter_heard: dict[str, list[Heard]], matcher: IntentMatcher
 ) -> None:
-    heard = through_wav(korean_speech(text), korean_model)
-    assert heard, "the grammar forces speech onto its words: something is always heard"
+    assert len(CHATTER) == len(set(CHATTER)) >= 80
+    taken: dict[str, tuple[str, str]] = {}
+    asked: list[str] = []
+    for text, heard in chatter_heard.items():
+        assert heard, "the grammar forces speech onto its words: something is always heard"
+        for h in heard:
+            assert all(word in KO_WORDS for word in h.text.split())
+            reading = matcher.read(h.text, confidence=h.confidence, alternatives=h.alternatives)
+            if reading.intent is not None:
+                taken[text] = (h.text, reading.intent.name)
+            elif reading.unsure is not None and reading.unsure.name == "done":
+                asked.append(text)
+    assert {t: c for t, c in taken.items() if c[1] in OUTCOMES} == {}
+    # Measured: 1 of 88 is taken as another command ("다 왔어" -> "도와줘", help) and 2 make
+    # the session ask whether the child did it ("이제 손 씻자", "다 끝났다"); without the
+    # distractors, 7 of the first 48 were logged as done or not yet and 7 more asked.
+    assert len(taken) <= 2, taken
+    assert len(asked) <= 4, asked
+
+
+def test_chatter_that_sounds_like_done_lands_on_the_distractors(
+    korean_model: Any, korean_speech: KoreanSpeech, matcher: IntentMatcher
+) -> None:
+    path = korean_speech("손 닦아")
+    # With the commands alone, the grammar hears exactly "다 했어", which would log done.
+    before = through_wav(path, korean_model, COMMAND_PHRASES)
+    assert [h.text for h in before] == ["다 했어"]
+    assert matcher.match(before[0].text) is not None
+    heard = through_wav(path, korean_model)
+    assert heard
     for h in heard:
-        assert all(word in KO_WORDS for word in h.text.split())
+        assert set(h.text.split()) & DISTRACTOR_WORDS, h
         reading = matcher.read(h.text, confidence=h.confidence)
-        assert reading.intent is None or reading.intent.name not in OUTCOMES, (h, reading)
+        assert reading.intent is None and reading.unsure is None, reading
+
+
+def test_a_done_phrase_with_any_distractor_word_is_never_done(matcher: IntentMatcher) -> None:
+    # Whatever mixture the grammar builds, a distractor word keeps it from reading as done.
+    assert len(DISTRACTOR_WORDS) >= 200
+    for phrase in KO.phrases["done"]:
+        for word in sorted(DISTRACTOR_WORDS):
+            for text in (f"{phrase} {word}", f"{word} {phrase}"):
+                reading = matcher.read(text)
+                assert reading.intent is None or reading.intent.name != "done", text
+
+
+def test_a_distractor_that_is_a_command_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "ko.yaml"
+    path.write_text(
+        "language: ko\nfillers: [음]\nintents:\n  done:\n    phrases: [다 했어]\n"
+        "distractors: [물, 다 했어, 다 음, 손]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(IntentsError) as caught:
+        load_intents(path)
+    assert caught.value.problems == (
+        f"{path}: distractors[1]: '다 했어' is a phrase of done, not a distractor",
+        f"{path}: distractors[2]: '다 음' has no word that is not a command word or a filler",
+    )
 
 
 def test_free_decoding_of_chatter_gives_other_words(
@@ -407,7 +480,7 @@ def test_missing_portaudio_is_one_sentence(tmp_path: Path) -> None:
     )
     script = (
         "from assistant.clock import FakeClock\n"
-        "from assistant.errors import InputError\n"
+        "from assistant.errors import InputError, IntentsError\n"
         "from assistant.vosk_listeners import MicListener\n"
         "listener = MicListener.__new__(MicListener)\n"
         "try:\n"
