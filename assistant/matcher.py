@@ -13,6 +13,8 @@ only when the whole utterance is one, and never takes *done* from a guess:
    the word score an extra or swapped word costs a whole word, as an unmatched word costs in
    Rhasspy's fsticuffs (confidence = 1 - cost / words): "stop the water" is far from "stop the
    timer" though their letters are close, and "she did it at school" is far from "she did it".
+   A loose reading forgives one added or left-out minor word ("unpause it", "end timer"),
+   less 0.04, except for done and stop and never down to one word ("stop it" is to the child).
 3. **Read the words that change meaning** (lists per language in `intents/<lang>.yaml`):
    a negation turns a *done* reading into *not yet* ("she isn't finished" scores as "she
    finished", negated) and removes *done* altogether; words aimed at the child ("you",
@@ -20,7 +22,9 @@ only when the whole utterance is one, and never takes *done* from a guess:
    you done", "did she do it", "finished yet") is no command at all.
 4. **Decide** as hassil's fuzzy matcher does: the best intent must clear a floor *and* beat
    every other intent by a margin (hassil rejects within 0.2 of a rival in log-prob space;
-   here 0.08 in ratio space, 0.15 for *done*, whose floor is higher too). The best intent
+   here 0.08 in ratio space, 0.15 for *done*, whose floor is higher too; harmless intents such
+   as repeat or help have a lower floor). Content beyond the phrase ("just a minute ago")
+   is never taken. The best intent
    overall must be one the session allows now; otherwise the matcher says nothing, so "not
    yet" at a parent step never turns into "next".
 5. **Ask instead of guessing**: a weak or close outcome reading is `unsure`, not taken; so is
