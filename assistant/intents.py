@@ -32,6 +32,8 @@ CANONICAL = (
     "timer_pause",
     "timer_resume",
     "timer_add",
+    # The child started a step or the routine without being asked (function at 8 weeks).
+    "initiated",
 )
 
 

@@ -316,15 +316,18 @@ def test_report_and_progress_show_function(
     assert main(["report", "--child", "Nobody"]) == 2
 
 
-def test_initiations_are_logged_with_the_step(home: Path, tmp_path: Path) -> None:
-    from assistant.records import InitiationRecord
-
-    assert run_session(tmp_path, ["next"]) == 0
+def test_initiations_are_logged_with_the_step(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_session(tmp_path, ["next", "she started it herself", "next"]) == 0
+    assert "started that without being asked" in capsys.readouterr().out
     store = TinyStore(home)
-    (session,) = store.sessions("Sam")
-    store.log_initiation(InitiationRecord(session.session_id, "Sam", "toothbrushing", 2, 5.0))
     (found,) = store.initiations("Sam")
     assert (found.step, found.playbook) == (2, "toothbrushing")
+    assert [o.step for o in store.outcomes("Sam")] == [1, 2]  # the step was not consumed
+    data = progress(capsys)
+    (routine,) = data["indicators"]["routines"]  # type: ignore[index]
+    assert "without being asked" in json.dumps(routine)
 
 
 def test_timer_command_writes_the_cues_and_the_chime(
