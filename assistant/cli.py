@@ -83,6 +83,7 @@ def _parser() -> argparse.ArgumentParser:
         default="speakers",
         help="speakers (default), console, or a folder to write numbered WAV files into",
     )
+    _speech_options(run)
     run.add_argument("--lang", default="en", help="language of the intents (default en)")
     run.add_argument("--model", type=Path, help="the Vosk model folder (see `model path`)")
     run.add_argument(
@@ -124,6 +125,7 @@ def _parser() -> argparse.ArgumentParser:
     timer.add_argument("duration", help="e.g. 90s, 5m, 1m30s, 1:30")
     timer.add_argument("--label", help="what the timer is called in speech (default: timer)")
     timer.add_argument("--voice", default="speakers", help="speakers (default), console, or DIR")
+    _speech_options(timer)
     timer.add_argument(
         "--ring",
         type=float,
@@ -136,6 +138,7 @@ def _parser() -> argparse.ArgumentParser:
     day.add_argument("--child", required=True)
     day.add_argument("--input", default="keyboard", help="keyboard (default) or SCRIPT.txt")
     day.add_argument("--voice", default="speakers", help="speakers (default), console, or DIR")
+    _speech_options(day)
     day.set_defaults(handler=_day)
 
     schedule = sub.add_parser("schedule", help="a child's sensory-diet schedule")
@@ -214,7 +217,7 @@ def _run(args: argparse.Namespace) -> int:
         ask=_ask if sys.stdin.isatty() and sys.stderr.isatty() else None,
     )
     listener = ears.listener
-    inner = _speaker(args.voice)
+    inner = _speaker(args)
     speaker: Speaker = inner
     chime: ChimePlayer = chime_player_for(inner)  # matched on the inner speaker's kind
     if ears.gate is not None:  # the microphone never hears the assistant
@@ -285,19 +288,27 @@ def _break_settings(home: Path, child: str) -> BreakSettings:
     )
 
 
-def _speaker(choice: str) -> Speaker:
+def _speech_options(parser: argparse.ArgumentParser) -> None:
+    """How the assistant's voice sounds (espeak-ng through pyttsx3)."""
+    parser.add_argument("--speech-voice", help="espeak-ng voice, e.g. en-gb or ko (default: en)")
+    parser.add_argument("--rate", type=int, help="words per minute (default 200)")
+    parser.add_argument("--volume", type=float, help="0 to 1 (default 1), when speaking aloud")
+
+
+def _speaker(args: argparse.Namespace) -> Speaker:
     from .speakers import AloudSpeaker, ConsoleSpeaker, SpeechOutputError, WavSpeaker
 
+    choice = args.voice
     if choice == "console":
         return ConsoleSpeaker()
     if choice == "speakers":
         try:
-            return AloudSpeaker()
+            return AloudSpeaker(args.speech_voice, args.rate, args.volume)
         except SpeechOutputError as exc:
             # A session without sound is still a session: say why, then show the words.
             _notice(f"{exc} Showing the prompts as text instead.")
             return ConsoleSpeaker()
-    return WavSpeaker(Path(choice))
+    return WavSpeaker(Path(choice), args.speech_voice, args.rate)
 
 
 def _notice(text: str) -> None:
@@ -454,7 +465,7 @@ def _timer(args: argparse.Namespace) -> int:
 
     if not 0 <= args.ring <= 3600:
         raise AssistantError("--ring takes seconds from 0 to 3600.")
-    speaker = _speaker(args.voice)
+    speaker = _speaker(args)
     try:
         return run_timer(
             args.duration,
@@ -482,7 +493,7 @@ def _day(args: argparse.Namespace) -> int:
     child = store.find_child(args.child) or args.child
     schedule = find_schedule(home, child, activities)
     listener = KeyboardListener() if args.input == "keyboard" else ScriptListener(Path(args.input))
-    speaker = _speaker(args.voice)
+    speaker = _speaker(args)
     try:
         run_day(
             schedule,

@@ -128,8 +128,8 @@ def _voice_names(engine: Any) -> set[str]:
     names: set[str] = set()
     for voice in engine.getProperty("voices"):
         voice_id = str(voice.id).lower()
+        # Not the voices' language codes: SetVoiceByName refuses "en-gb" (measured here).
         names.update({voice_id, voice_id.rsplit("/", 1)[-1], str(voice.name).lower()})
-        names.update(str(language).lower() for language in voice.languages or ())
     return names
 
 

@@ -366,3 +366,17 @@ def test_a_graded_skill_session_counts_every_try(
     assert main(["playbooks", "show", "scissors", "--json"]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["kind"] == "graded" and len(shown["levels"]) >= 2
+
+
+def test_the_voice_can_be_chosen_and_a_bad_one_is_one_sentence(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = script(tmp_path, ["stop"])
+    base = ["run", "toothbrushing", "--child", "Sam", "--input", str(path)]
+    slow, fast = tmp_path / "slow", tmp_path / "fast"
+    assert main([*base, "--voice", str(slow), "--rate", "120", "--speech-voice", "en-us"]) == 0
+    assert main([*base, "--voice", str(fast), "--rate", "300", "--speech-voice", "en-us"]) == 0
+    with wave.open(str(slow / "0001.wav")) as s, wave.open(str(fast / "0001.wav")) as f:
+        assert s.getnframes() > 1.5 * f.getnframes()  # the same words, said more slowly
+    assert main([*base, "--voice", str(tmp_path / "x"), "--speech-voice", "en-gb"]) == 2
+    assert "en-gb" in capsys.readouterr().err
