@@ -33,10 +33,11 @@ def korean_model_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def korean_model() -> Any:
-    """The loaded Korean `vosk.Model`, shared by every test of the run."""
-    from assistant.vosk_listeners import load_model
+    """The loaded Korean `vosk.Model`, shared by every test of the run, including the CLI
+    tests: `hearing.load` keeps a loaded model per folder, so `run --model` reuses this one."""
+    from assistant.hearing import load
 
-    return load_model(korean_model_dir())
+    return load(korean_model_dir(), "ko", Path("/nonexistent"))
 
 
 @pytest.fixture(scope="session")

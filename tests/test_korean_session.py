@@ -25,7 +25,10 @@ def recording(tmp_path: Path, korean_speech: KoreanSpeech, phrases: list[str]) -
 
 
 def test_a_korean_session_from_a_wav_file_logs_its_outcomes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, korean_speech: KoreanSpeech
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    korean_speech: KoreanSpeech,
+    korean_model: object,  # loaded once per run; the CLI reuses it
 ) -> None:
     home = tmp_path / "home"
     monkeypatch.setenv("OT_ASSISTANT_HOME", str(home))
@@ -42,7 +45,10 @@ def test_a_korean_session_from_a_wav_file_logs_its_outcomes(
 
 
 def test_listen_prints_one_json_object_per_utterance(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], korean_speech: KoreanSpeech
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    korean_speech: KoreanSpeech,
+    korean_model: object,
 ) -> None:
     wav = recording(tmp_path, korean_speech, ["완료", "아직"])
     args = ["listen", "--audio", str(wav), "--lang", "ko", "--model", str(korean_model_dir())]
