@@ -266,8 +266,11 @@ def test_a_killed_session_keeps_every_earlier_outcome(home: Path) -> None:
     assert proc.stdin is not None and proc.stdout is not None
     try:
         for step in range(1, 6):  # wait for each prompt; answer steps 1-4
-            while f"Step {step} of" not in proc.stdout.readline():
-                pass
+            while True:
+                line = proc.stdout.readline()
+                assert line, f"the session ended before step {step} was asked"
+                if f"Step {step} of" in line:
+                    break
             if step < 5:
                 proc.stdin.write("next\n")
                 proc.stdin.flush()
