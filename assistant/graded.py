@@ -58,10 +58,11 @@ from .session import (
     LogOutcome,
     LogSpeech,
     Say,
-    Show,
     StartSession,
     Tick,
     Utterance,
+    count_comment,
+    read_heard,
 )
 
 log = logging.getLogger(__name__)
@@ -167,12 +168,7 @@ class GradedEngine:
         return None
 
     def reading(self, state: GradedState, heard: Utterance | str) -> Reading:
-        allowed = ALLOWED_PAUSED if state.paused else ALLOWED
-        if isinstance(heard, str):
-            return self.matcher.read(heard, allowed)
-        return self.matcher.read(
-            heard.text, allowed, confidence=heard.confidence, alternatives=heard.alternatives
-        )
+        return read_heard(self.matcher, heard, ALLOWED_PAUSED if state.paused else ALLOWED)
 
     # -- utterances -------------------------------------------------------------------------
 
@@ -239,15 +235,10 @@ class GradedEngine:
 
     def _comment(self, state: GradedState, event: Utterance) -> Result:
         """Parent talk that is no command: kept; classified and counted when there is a coach."""
-        if self.classifier is None or self.coach is None:
-            return state, [self._speech(state, event)]
-        level = self._level(state)
-        label = self.classifier.classify(event.text, state.session.child, level.comments)
-        coach = self.coach.record(state.coach, label.kind, event.at)
-        speech = SpeechRecord(
-            state.session.session_id, event.text, event.at, label.kind.value, label.confidence
+        examples = self._level(state).comments
+        coach, effects = count_comment(
+            self.classifier, self.coach, state.coach, state.session, event, examples
         )
-        effects: list[Effect] = [LogSpeech(speech), Show(self.coach.ratio_text(coach))]
         return replace(state, coach=coach), effects
 
     def _speech(self, state: GradedState, event: Utterance) -> LogSpeech:

@@ -9,7 +9,8 @@ matcher); the words it says live in `wording`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -204,6 +205,38 @@ Effect = (
 Result = tuple[SessionState, list[Effect]]
 
 
+def read_heard(
+    matcher: IntentMatcher, heard: Utterance | str, allowed: AbstractSet[str]
+) -> Reading:
+    """How an utterance reads when only `allowed` intents make sense, with the recogniser's
+    confidence and alternatives when it gave them."""
+    if isinstance(heard, str):
+        return matcher.read(heard, allowed)
+    return matcher.read(
+        heard.text, allowed, confidence=heard.confidence, alternatives=heard.alternatives
+    )
+
+
+def count_comment(
+    classifier: CommentClassifier | None,
+    coach: Coach | None,
+    state: CoachState,
+    session: SessionRecord,
+    event: Utterance,
+    examples: Sequence[str],
+) -> tuple[CoachState, list[Effect]]:
+    """Parent talk that is no command: kept with the session, and classified and counted for
+    the 4:1 coach when there is a cue list for the language."""
+    if classifier is None or coach is None:
+        return state, [LogSpeech(SpeechRecord(session.session_id, event.text, event.at))]
+    label = classifier.classify(event.text, session.child, examples)
+    counted = coach.record(state, label.kind, event.at)
+    speech = SpeechRecord(
+        session.session_id, event.text, event.at, label.kind.value, label.confidence
+    )
+    return counted, [LogSpeech(speech), Show(coach.ratio_text(counted))]
+
+
 class SessionEngine:
     """The session flow for one playbook, child and language."""
 
@@ -256,11 +289,7 @@ class SessionEngine:
     def reading(self, state: SessionState, heard: Utterance | str) -> Reading:
         """How an utterance reads in `state` (only the intents that make sense now count)."""
         allowed = ALLOWED_PAUSED if state.paused else ALLOWED[state.phase]
-        if isinstance(heard, str):
-            return self.matcher.read(heard, allowed)
-        return self.matcher.read(
-            heard.text, allowed, confidence=heard.confidence, alternatives=heard.alternatives
-        )
+        return read_heard(self.matcher, heard, allowed)
 
     # -- utterances -------------------------------------------------------------------------
 
@@ -461,15 +490,10 @@ class SessionEngine:
 
     def _comment(self, state: SessionState, event: Utterance) -> Result:
         """Parent talk that is no command: classified and counted for the 4:1 coach."""
-        if self.classifier is None:  # no cue list for this language: kept, not counted
-            return state, [self._speech(state, event)]
-        step = self.playbook.steps[state.index]
-        label = self.classifier.classify(event.text, state.session.child, step.comments)
-        coach = self.coach.record(state.coach, label.kind, event.at)
-        speech = SpeechRecord(
-            state.session.session_id, event.text, event.at, label.kind.value, label.confidence
+        examples = self.playbook.steps[state.index].comments
+        coach, effects = count_comment(
+            self.classifier, self.coach, state.coach, state.session, event, examples
         )
-        effects: list[Effect] = [LogSpeech(speech), Show(self.coach.ratio_text(coach))]
         return replace(state, coach=coach), effects
 
     def _end(
