@@ -373,6 +373,7 @@ def _indicators(store: TinyStore, child: str, playbook: str | None = None) -> Ch
         now=SystemClock().now(),
         initiations=[Initiation(i.at, i.playbook, i.step) for i in store.initiations(child)],
         breaks=[SensoryBreak.from_record(b) for b in store.breaks(child)],
+        graded=_graded_ids(data_home()),
     )
 
 

@@ -28,6 +28,7 @@ import logging
 import math
 from collections import defaultdict
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -352,16 +353,26 @@ def child_indicators(
     initiations: Sequence[Initiation] = (),
     breaks: Sequence[SensoryBreak] = (),
     rules: IndicatorRules = IndicatorRules(),
+    graded: AbstractSet[str] = frozenset(),
 ) -> ChildIndicators:
     """Indicators of `child` in every routine they practised, plus breaks per week.
 
     `sessions`, `outcomes` and `events` are the child's records (any order; as the Store
-    returns them); `initiations` and `breaks` are the child's too.
+    returns them); `initiations` and `breaks` are the child's too. `graded` names the
+    graded-skill playbooks, whose sessions count every try.
     """
     playbooks = sorted({s.playbook for s in sessions if s.started_at <= now})
     routines = tuple(
         routine_indicators(
-            child, p, sessions, outcomes, events, now=now, initiations=initiations, rules=rules
+            child,
+            p,
+            sessions,
+            outcomes,
+            events,
+            now=now,
+            initiations=initiations,
+            rules=rules,
+            graded=p in graded,
         )
         for p in playbooks
     )
@@ -387,6 +398,7 @@ def routine_indicators(
     now: float,
     initiations: Sequence[Initiation] = (),
     rules: IndicatorRules = IndicatorRules(),
+    graded: bool = False,
 ) -> RoutineIndicators:
     """Indicators of `child` in `playbook`, from records of any playbooks (filtered here)."""
     own = sorted(
@@ -400,7 +412,7 @@ def routine_indicators(
     for o in outcomes:
         if o.playbook == playbook:
             by_session[o.session_id].append(o)
-    points = tuple(_point(s, by_session[s.session_id], first) for s in own)
+    points = tuple(_point(s, by_session[s.session_id], first, graded) for s in own)
     own_events = tuple(
         sorted((e for e in events if e.playbook == playbook and e.at <= now), key=lambda e: e.at)
     )
@@ -433,8 +445,10 @@ def _at(item: Initiation | SensoryBreak) -> float:
     return item.at
 
 
-def _point(session: SessionRecord, outcomes: list[OutcomeRecord], first: float) -> SessionPoint:
-    summary = summarise(session, outcomes)  # the same counting as `progress`
+def _point(
+    session: SessionRecord, outcomes: list[OutcomeRecord], first: float, graded: bool
+) -> SessionPoint:
+    summary = summarise(session, outcomes, graded)  # the same counting as `progress`
     return SessionPoint(
         session_id=session.session_id,
         started_at=session.started_at,

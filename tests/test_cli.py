@@ -366,6 +366,8 @@ def test_a_graded_skill_session_counts_every_try(
     (session,) = book["sessions"]
     assert (session["child_done"], session["child_not_yet"]) == (9, 1)
     assert session["status"] == "complete"
+    (routine,) = data["indicators"]["routines"]  # type: ignore[index]
+    assert routine["weeks"][0]["not_yet"] == 1  # every try counted, not the last per level
     assert main(["playbooks", "show", "scissors", "--json"]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["kind"] == "graded" and len(shown["levels"]) >= 2
