@@ -129,13 +129,7 @@ def load_activities(path: Path) -> Activities:
     check = Checker(path)
     activities = _parse(data, check)
     if activities is None or check.problems:
-        count = len(check.problems)
-        first = check.problems[0] if check.problems else f"{path}: invalid"
-        more = f" (and {count - 1} more)" if count > 1 else ""
-        raise ActivitiesError(
-            f"The activities file {path} is not valid: {first.removeprefix(f'{path}: ')}{more}.",
-            tuple(check.problems),
-        )
+        raise ActivitiesError(f"{check.summary('activities file')}.", tuple(check.problems))
     return activities
 
 

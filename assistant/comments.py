@@ -296,10 +296,7 @@ def load_comments(path: Path) -> CommentsData:
     check = Checker(path)
     parsed = _parse(data, check)
     if parsed is None or check.problems:
-        first = check.problems[0] if check.problems else f"{path}: invalid"
-        raise CommentsError(
-            f"The comments file {path} is not valid: {first}", tuple(check.problems)
-        )
+        raise CommentsError(f"{check.summary('comments file')}.", tuple(check.problems))
     cues, coach = parsed
     return CommentsData(cues, coach, source=path)
 

@@ -23,8 +23,8 @@ class UnreadableData(Exception):
     """The file cannot be read or is not YAML; the message names the file."""
 
 
-def read_yaml(path: Path) -> Any:
-    """The parsed content of `path`."""
+def read_yaml(path: Path, loader: type[yaml.SafeLoader] = yaml.SafeLoader) -> Any:
+    """The parsed content of `path` (`loader`: a SafeLoader, or a subclass of one)."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
@@ -32,7 +32,7 @@ def read_yaml(path: Path) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise UnreadableData(f"{path}: the file cannot be read ({exc})") from exc
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
@@ -53,6 +53,14 @@ class Checker:
 
     def add(self, where: str, what: str) -> None:
         self.problems.append(f"{self.path}: {where}: {what}")
+
+    def summary(self, what: str) -> str:
+        """One sentence for all the problems: the first, and how many more there are."""
+        prefix = f"{self.path}: "
+        first = self.problems[0].removeprefix(prefix) if self.problems else "invalid"
+        count = len(self.problems)
+        more = f" (and {count - 1} more problem{'s' if count > 2 else ''})" if count > 1 else ""
+        return f"The {what} {self.path} is not valid: {first}{more}"
 
     def mapping(
         self,

@@ -127,9 +127,7 @@ def load_intents(path: Path) -> IntentPhrases:
         _check_unique(phrases, check)
         distractors = _distractors(top.get("distractors", []), phrases, fillers, check)
     if check.problems or top is None:
-        raise IntentsError(
-            f"The intents file {path} is not valid: {check.problems[0]}", tuple(check.problems)
-        )
+        raise IntentsError(f"{check.summary('intents file')}.", tuple(check.problems))
     return IntentPhrases(
         language, phrases, fillers, source=path, words=words, distractors=distractors
     )

@@ -119,11 +119,8 @@ def load_playbook(path: Path) -> Playbook:
     check = Checker(path)
     playbook = _parse(data, check)
     if playbook is None or check.problems:
-        count = len(check.problems)
-        first = check.problems[0] if check.problems else f"{path}: invalid"
-        more = f" (and {count - 1} more problem{'s' if count > 2 else ''})" if count > 1 else ""
         raise PlaybookError(
-            f"The playbook {path} is not valid: {_after_path(first, path)}{more}; "
+            f"{check.summary('playbook')}; "
             f"run `ot-assistant playbooks validate {path}` to see every problem.",
             tuple(check.problems),
         )
@@ -349,8 +346,3 @@ def _level(raw: Any, where: str, check: Checker) -> Level | None:
 def _as_step(level: Level) -> Step:
     """A level in the shape of a step, for code written for chains."""
     return Step(prompt=level.name, cue=level.task, support=level.support, comments=level.comments)
-
-
-def _after_path(problem: str, path: Path) -> str:
-    prefix = f"{path}: "
-    return problem[len(prefix) :] if problem.startswith(prefix) else problem

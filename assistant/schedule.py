@@ -44,7 +44,7 @@ from typing import Any
 import yaml
 
 from .activities import Activities, Activity, Effect
-from .datafile import Checker
+from .datafile import Checker, UnreadableData, read_yaml
 from .errors import AssistantError
 from .store import child_key, child_slug
 
@@ -201,11 +201,8 @@ def load_schedule(path: Path, activities: Activities | None = None) -> Schedule:
     check = Checker(path)
     schedule = _parse(data, check, activities)
     if schedule is None or check.problems:
-        count = len(check.problems)
-        first = check.problems[0] if check.problems else f"{path}: invalid"
-        more = f" (and {count - 1} more)" if count > 1 else ""
         raise ScheduleError(
-            f"The schedule {path} is not valid: {first.removeprefix(f'{path}: ')}{more}.",
+            f"{check.summary('schedule')}.",
             tuple(check.problems),
         )
     return schedule
@@ -250,19 +247,9 @@ _TimesAsText.add_implicit_resolver(
 
 def _read(path: Path) -> Any:
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise ScheduleError(f"The schedule {path} does not exist.") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScheduleError(f"The schedule {path} cannot be read ({exc}).") from exc
-    try:
-        return yaml.load(text, Loader=_TimesAsText)  # a SafeLoader: no arbitrary objects
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise ScheduleError(
-            f"The schedule {path} is not valid YAML{where}.", (f"{path}: not valid YAML{where}",)
-        ) from exc
+        return read_yaml(path, _TimesAsText)  # a SafeLoader that keeps 16:00 a time
+    except UnreadableData as exc:
+        raise ScheduleError(f"The schedule {exc}.", (str(exc),)) from exc
 
 
 # --- parsing --------------------------------------------------------------------------------
