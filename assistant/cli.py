@@ -577,7 +577,9 @@ def _fetch_model(name: str, sha256: str | None = None) -> Path:
 
     bar = speech_model.progress_bar(sys.stderr)
     try:
-        return speech_model.download(name, data_home(), sha256=sha256, progress=bar)
+        return speech_model.download(
+            name, data_home(), base_url=speech_model.base_url(), sha256=sha256, progress=bar
+        )
     finally:
         bar.close()  # ends a half-drawn bar line before any error sentence
 

@@ -125,12 +125,12 @@ def _offer_download(
     known = speech_model.KNOWN_MODELS.get(name)
     size = f", {known.size / 1e6:.0f} MB" if known else ""
     if not ask(
-        f"No speech model is installed. Download {name}{size} from {speech_model.BASE_URL} now?"
+        f"No speech model is installed. Download {name}{size} from {speech_model.base_url()} now?"
     ):
         return None
     bar = speech_model.progress_bar(sys.stderr)
     try:
-        return speech_model.download(name, home, progress=bar)
+        return speech_model.download(name, home, base_url=speech_model.base_url(), progress=bar)
     except speech_model.ModelDownloadError as exc:
         notice(str(exc))
         return None

@@ -76,6 +76,14 @@ VOSK_SYSTEM_DIR = Path("/usr/share/vosk")
 
 BASE_URL = "https://alphacephei.com/vosk/models"
 """Where Vosk's authors publish models, as `{BASE_URL}/{name}.zip`."""
+URL_ENV = "OT_ASSISTANT_MODEL_URL"
+"""Overrides BASE_URL: a mirror inside a clinic's network, or a local server in tests."""
+
+
+def base_url() -> str:
+    """Where models are downloaded from: `$OT_ASSISTANT_MODEL_URL`, else BASE_URL."""
+    return os.environ.get(URL_ENV) or BASE_URL
+
 
 DEFAULT_MODEL = "vosk-model-small-en-us-0.15"
 """What `model download` fetches when no name is given: the small US-English model."""
