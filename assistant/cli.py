@@ -28,13 +28,12 @@ from .hearing import grammar_for, open_ears
 from .hearing import load as load_model_for
 from .indicators import ChildIndicators, Initiation, SensoryBreak, child_indicators
 from .intents import intents_file, load_intents
-from .listeners import KeyboardListener, ScriptListener
 from .matcher import IntentMatcher
 from .mute import MutingChime, MutingSpeaker
 from .paths import data_home
 from .playbook import Playbook, find_playbook, load_playbook, playbook_files, validate_file
 from .progress import child_progress, progress_json, progress_text
-from .seams import Speaker
+from .seams import Listener, Speaker
 from .session import SessionEngine
 from .session_breaks import BreakSettings
 from .store import TinyStore
@@ -84,11 +83,7 @@ def _parser() -> argparse.ArgumentParser:
         help="speakers (default), console, or a folder to write numbered WAV files into",
     )
     _speech_options(run)
-    run.add_argument("--lang", default="en", help="language of the intents (default en)")
-    run.add_argument("--model", type=Path, help="the Vosk model folder (see `model path`)")
-    run.add_argument(
-        "--grammar", action="store_true", help="decode only the intent phrases (default for ko)"
-    )
+    _hearing_options(run)
     run.set_defaults(handler=_run)
 
     listen = sub.add_parser("listen", help="decode a WAV file as the microphone would be")
@@ -136,7 +131,10 @@ def _parser() -> argparse.ArgumentParser:
 
     day = sub.add_parser("day", help="run today's sensory-diet breaks for a child")
     day.add_argument("--child", required=True)
-    day.add_argument("--input", default="keyboard", help="keyboard (default) or SCRIPT.txt")
+    day.add_argument(
+        "--input", default="mic", help="mic (default), keyboard, FILE.wav or SCRIPT.txt"
+    )
+    _hearing_options(day)
     day.add_argument("--voice", default="speakers", help="speakers (default), console, or DIR")
     _speech_options(day)
     day.set_defaults(handler=_day)
@@ -191,7 +189,6 @@ def _parser() -> argparse.ArgumentParser:
 def _run(args: argparse.Namespace) -> int:
     if not args.child.strip():
         raise AssistantError("Give the child's name with --child NAME.")
-    from .timer_runner import chime_player_for
 
     home = data_home()
     playbook = find_playbook(args.playbook, home)
@@ -206,23 +203,7 @@ def _run(args: argparse.Namespace) -> int:
         breaks = _break_settings(home, child)
         engine = SessionEngine(playbook, matcher, _classifier(args.lang), coach, breaks)
     clock = SystemClock()
-    ears = open_ears(
-        args.input,
-        lang=args.lang,
-        model=args.model,
-        grammar=args.grammar,
-        home=home,
-        clock=clock,
-        notice=_notice,
-        ask=_ask if sys.stdin.isatty() and sys.stderr.isatty() else None,
-    )
-    listener = ears.listener
-    inner = _speaker(args)
-    speaker: Speaker = inner
-    chime: ChimePlayer = chime_player_for(inner)  # matched on the inner speaker's kind
-    if ears.gate is not None:  # the microphone never hears the assistant
-        speaker = MutingSpeaker(inner, ears.gate, clock)
-        chime = MutingChime(chime, ears.gate, clock)
+    listener, speaker, chime = _wiring(args, home, clock)
     conductor: Conductor[Any] = Conductor(engine, store, listener, speaker, clock, _notice, chime)
     try:
         conductor.run(args.child)
@@ -240,6 +221,34 @@ def _classifier(lang: str) -> CommentClassifier | None:
         )
         return None
     return CommentClassifier.for_language(lang)
+
+
+def _wiring(
+    args: argparse.Namespace, home: Path, clock: SystemClock
+) -> tuple[Listener, Speaker, ChimePlayer]:
+    """The listener, speaker and chime for `--input` and `--voice`: with the microphone, the
+    speaker and the chime mute it while they sound, so it never hears the assistant."""
+    from .timer_runner import chime_player_for
+
+    ears = open_ears(
+        args.input,
+        lang=args.lang,
+        model=args.model,
+        grammar=args.grammar,
+        home=home,
+        clock=clock,
+        notice=_notice,
+        ask=_ask if sys.stdin.isatty() and sys.stderr.isatty() else None,
+    )
+    inner = _speaker(args)
+    chime = chime_player_for(inner)  # matched on the inner speaker's kind
+    if ears.gate is None:
+        return ears.listener, inner, chime
+    return (
+        ears.listener,
+        MutingSpeaker(inner, ears.gate, clock),
+        MutingChime(chime, ears.gate, clock),
+    )
 
 
 def _ask(question: str) -> bool:
@@ -285,6 +294,15 @@ def _break_settings(home: Path, child: str) -> BreakSettings:
         default_seconds=minutes * 60.0 if minutes else BreakSettings().default_seconds,
         activities=activities,
         profile=schedule.profile,
+    )
+
+
+def _hearing_options(parser: argparse.ArgumentParser) -> None:
+    """Which language is spoken and how it is recognised."""
+    parser.add_argument("--lang", default="en", help="language of the intents (default en)")
+    parser.add_argument("--model", type=Path, help="the Vosk model folder (see `model path`)")
+    parser.add_argument(
+        "--grammar", action="store_true", help="decode only the intent phrases (default for ko)"
     )
 
 
@@ -486,24 +504,23 @@ def _day(args: argparse.Namespace) -> int:
     from .activities import activities_file, load_activities
     from .day import run_day
     from .schedule import find_schedule
-    from .timer_runner import chime_player_for
 
     home = data_home()
     activities = load_activities(activities_file(home))
     store = TinyStore(home)
     child = store.find_child(args.child) or args.child
     schedule = find_schedule(home, child, activities)
-    listener = KeyboardListener() if args.input == "keyboard" else ScriptListener(Path(args.input))
-    speaker = _speaker(args)
+    clock = SystemClock()
+    listener, speaker, chime = _wiring(args, home, clock)
     try:
         run_day(
             schedule,
             activities,
             store.add_child(child),
-            clock=SystemClock(),
+            clock=clock,
             sleep=time.sleep,
             speaker=speaker,
-            chime=chime_player_for(speaker),
+            chime=chime,
             store=store,
             listener=listener,
         )
