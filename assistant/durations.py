@@ -72,6 +72,8 @@ _UNITS = {
     "hours": 3600,
 }
 _ARTICLES = frozenset({"a", "an"})
+NUMBER_WORDS = frozenset({*_ONES, *_TEENS, *_TENS, *_UNITS, "half", "and"})
+"""Words a duration is made of: never rewritten as a sound-alike of a command word."""
 MAX_SECONDS = 24 * 3600
 """Longer is not a timer anyone at the sink means: such text is not read as a duration."""
 _MAX_DIGITS = 5  # bounds int() on hostile input; 99999 seconds is already past a day

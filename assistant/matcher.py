@@ -27,6 +27,12 @@ only when the whole utterance is one, and never takes *done* from a guess:
    is never taken. The best intent
    overall must be one the session allows now; otherwise the matcher says nothing, so "not
    yet" at a parent step never turns into "next".
+6. **Sound-alikes** (English word lists): a word that is no phrase word, but sounds like one
+   (`_sound_key`, a small Metaphone: voiced and unvoiced consonants alike, vowels dropped), is
+   read as that word, and two such words may join into one: "paws" -> "pause", "go bag" -> "go
+   back", "un pause" -> "unpause". Never towards *done*: a word of a done phrase is never the
+   sound-alike of anything, and an utterance read through a sound-alike has no done reading.
+   Those misheard as done must be listed as phrases ("dun", "she's dun").
 5. **Ask instead of guessing**: a weak or close outcome reading is `unsure`, not taken; so is
    an outcome heard with low recogniser confidence, or one that an alternative reading
    contradicts. The session asks "Did Sam do it on their own?".
@@ -35,7 +41,9 @@ only when the whole utterance is one, and never takes *done* from a guess:
 from __future__ import annotations
 
 import logging
+import math
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
@@ -45,7 +53,7 @@ from enum import StrEnum
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
-from .durations import find_duration
+from .durations import NUMBER_WORDS, Duration, find_duration
 from .intents import SLOT_PLACEHOLDERS, IntentPhrases
 from .text import normalise
 
@@ -65,6 +73,12 @@ _LIGHT_COST = 0.04  # what one added or left-out minor word costs in a loose rea
 _NEAR_WORD = 50  # rapidfuzz ratio at which a heard word may stand for a missing phrase word
 _LOOSE_MIN = 0.92  # a loose reading must otherwise be (nearly) the phrase itself
 _MAX_LOOSE = 3  # minor words of an utterance tried one by one as the added word (bounds cost)
+_WINDOW_FROM = 0.8  # from this cutoff, phrases are first narrowed down by length
+_SOUND_MIN = 3  # a heard word shorter than this is never read as a sound-alike
+_MORE = "more"  # "add two more minutes": a word said inside a duration, kept after the slot
+_SOUND_PAIRS = (("ph", "f"), ("ck", "k"), ("sh", "x"), ("ch", "x"), ("th", "0"), ("qu", "k"))
+_SOUND_SILENT = ("kn", "gn", "wr", "pn")  # the first letter of these openings is not heard
+_SOUND_VOICED = str.maketrans("bdgvzqx", "ptkfsks")  # voiced and unvoiced sound alike to Vosk
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +280,16 @@ class IntentMatcher:
             {w for p in (*self._plain.texts, *self._slotted.texts) for w in p.split()}
         )
         self._known = frozenset(self._vocabulary)
+        # Sound-alikes lead to any phrase word except those of done phrases (and never from a
+        # number word: "ten" must stay a number). See `_sound_alike`.
+        done_words = {w for p in self._done.texts for w in p.split()}
+        self._sounds: dict[str, str] = {}
+        for word in self._vocabulary:
+            key = _sound_key(word)
+            if word in done_words or len(key) < 2 or len(word) < _SOUND_MIN:
+                continue
+            self._sounds.setdefault(key, word)  # vocabulary is sorted: a stable choice
+        self._sound_from = self._durations  # English only, as the key is English spelling
 
     # -- public ------------------------------------------------------------------------------
 
@@ -309,7 +333,12 @@ class IntentMatcher:
             owner = self._exact.get(core)
             if owner is not None and owner not in OUTCOMES:
                 return _Analysis(core, (Candidate(owner, core, 1.0),), {}, exact=True)
+        sounded = self._sound_alike(core)
+        if sounded != core:
+            core = sounded
         best, slots = self._rank(core)
+        if sounded is not core:
+            best.pop("done", None)  # a done is never read through a sound-alike
         negated = self._negations.found_in(core)
         blocked: Candidate | None = None
         rejected: Rejection | None = None
@@ -347,8 +376,14 @@ class IntentMatcher:
         slots: dict[str, int] = {}
         words = core.split()
         found = find_duration(words) if self._durations else None
+        after: list[str] = []
+        if found is None and self._durations and _MORE in words:
+            found = _more_duration(words)
+            after = [_MORE]
         if found is not None:
-            slotted = " ".join([*words[: found.start], _SLOT, *words[found.end :]])
+            if after:
+                words = [w for w in words if w != _MORE]
+            slotted = " ".join([*words[: found.start], _SLOT, *after, *words[found.end :]])
             before = {name: _score(best, name) for name in SLOT_PLACEHOLDERS}
             self._slotted.collect(best, slotted, self._snap(slotted))
             if any(_score(best, name) > score for name, score in before.items()):
@@ -418,6 +453,50 @@ class IntentMatcher:
                     word = hit[0]
             snapped.append(word)
         return snapped
+
+    def _sound_alike(self, core: str) -> str:
+        """`core` with unknown words read as the phrase words they sound like (or `core`).
+
+        One unknown word ("paws" -> "pause"), or two words of which one is unknown joined
+        into one ("un pause" -> "unpause", "re zoom" -> "resume"). Returns `core` itself
+        (the same object) when nothing changed.
+        """
+        if not self._sound_from:
+            return core
+        words = core.split()
+        if all(w in self._known for w in words):
+            return core
+        out: list[str] = []
+        changed = False
+        i = 0
+        while i < len(words):
+            word = words[i]
+            pair = words[i : i + 2]
+            unknown = sum(w not in self._known for w in pair)
+            if len(pair) == 2 and unknown and not NUMBER_WORDS.intersection(pair):
+                # Spelled as one phrase word ("un pause"), or both unheard and sounding as one.
+                joined = self._sound_of("".join(pair), exact=unknown < 2)
+                if joined is not None:
+                    out.append(joined)
+                    changed = True
+                    i += 2
+                    continue
+            if word not in self._known:
+                alike = self._sound_of(word)
+                if alike is not None:
+                    word, changed = alike, True
+            out.append(word)
+            i += 1
+        return " ".join(out) if changed else core
+
+    def _sound_of(self, word: str, *, exact: bool = False) -> str | None:
+        """The phrase word `word` sounds like, if any; with `exact`, only `word` itself."""
+        if len(word) < _SOUND_MIN or word in NUMBER_WORDS or not word.isalpha():
+            return None
+        alike = self._sounds.get(_sound_key(word))
+        if exact and alike != word:
+            return None
+        return alike
 
     def _flip(self, core: str) -> Candidate | None:
         positive = self._negations.remove(core)
@@ -526,6 +605,10 @@ class _Phrases:
         self.words: list[list[str]] = []
         self.content: list[list[str]] = []
         """Each phrase's words without the minor ones."""
+        self._by_length: list[int] = []
+        """Phrase indices, shortest phrase first (built on first use), and their lengths: a
+        high cutoff rules out phrases of very different length before any scoring."""
+        self._lengths: list[int] = []
 
     def add(self, name: str, phrase: str) -> None:
         words = phrase.split()
@@ -533,6 +616,22 @@ class _Phrases:
         self.owners.append(name)
         self.words.append(words)
         self.content.append([w for w in words if w not in self.minor] or words)
+        self._by_length = []
+
+    def _window(self, text: str, cutoff: float) -> tuple[list[str], list[int]]:
+        """The phrases whose length lets them reach `cutoff` against `text`, with indices.
+
+        ratio = 2 * matched / (len(a) + len(b)) <= 2 * min / (sum): the shorter must be at
+        least cutoff / (2 - cutoff) of the longer.
+        """
+        if not self._by_length:
+            self._by_length = sorted(range(len(self.texts)), key=lambda i: len(self.texts[i]))
+            self._lengths = [len(self.texts[i]) for i in self._by_length]
+        size = len(text)
+        lo = bisect_left(self._lengths, math.ceil(size * cutoff / (2 - cutoff) - 1e-9))
+        hi = bisect_right(self._lengths, math.floor(size * (2 - cutoff) / cutoff + 1e-9))
+        indices = sorted(self._by_length[lo:hi])  # phrase order: ties break as before
+        return [self.texts[i] for i in indices], indices
 
     def collect(
         self,
@@ -550,9 +649,14 @@ class _Phrases:
         content = None
         if words is not None:
             content = [w for w in words if w not in self.minor] or words
+        texts, indices = self.texts, None
+        if cutoff >= _WINDOW_FROM:
+            texts, indices = self._window(text, cutoff)
         for phrase, score, index in process.extract(
-            text, self.texts, scorer=fuzz.ratio, limit=None, score_cutoff=cutoff * 100
+            text, texts, scorer=fuzz.ratio, limit=None, score_cutoff=cutoff * 100
         ):
+            if indices is not None:
+                index = indices[index]
             # The lower of the two: letters forgive a mishearing, words catch a swapped word.
             # Words are compared only for phrases whose letters could still raise `best`.
             combined = score / 100
@@ -582,6 +686,46 @@ def _heard_words(text: str, phrase: str) -> bool:
     said = set(text.split())
     words = phrase.split()
     return 2 * sum(word in said for word in words) >= len(words)
+
+
+def _sound_key(word: str) -> str:
+    """A rough key of how an English word sounds: "paws" and "pause" both read "ps".
+
+    A simplified Metaphone: silent first letters dropped, ph/ck/sh/ch/th/qu as one sound,
+    a soft c as s, voiced consonants as their unvoiced pair (b/p, d/t, g/k, v/f, z/s), vowels
+    and w/h/y after the first letter dropped (a first vowel reads "a"), repeats merged.
+    """
+    w = "".join(c for c in word.lower() if "a" <= c <= "z")
+    if w[:2] in _SOUND_SILENT:
+        w = w[1:]
+    for pair, sound in _SOUND_PAIRS:
+        w = w.replace(pair, sound)
+    out: list[str] = []
+    for i, c in enumerate(w):
+        if c == "c":
+            c = "s" if w[i + 1 : i + 2] in ("e", "i", "y") else "k"
+        c = c.translate(_SOUND_VOICED)
+        if c in "aeiou":
+            c = "" if i else "a"
+        elif c in "why" and i:
+            c = ""
+        if c and (not out or out[-1] != c):
+            out.append(c)
+    return "".join(out)
+
+
+def _more_duration(words: list[str]) -> Duration | None:
+    """The duration of `words` once "more" is taken out of it ("two more minutes"), if any.
+
+    Positions count in `words` without "more". Only a "more" inside the duration counts:
+    "five more minutes" to the child has no command around it and matches no phrase.
+    """
+    at = words.index(_MORE)
+    rest = [w for w in words if w != _MORE]
+    found = find_duration(rest)
+    if found is None or not found.start < at < found.end:
+        return None
+    return found
 
 
 def _score(best: dict[str, Candidate], name: str) -> float:

@@ -279,3 +279,62 @@ def test_a_file_with_phrases_only_still_works(tmp_path: Path) -> None:
     assert ko.read("완료", confidence=0.3).unsure is not None
     found = ko.match("타이머 시작")
     assert found is not None and found.slots == {}
+
+
+# -- sound-alikes (round 3) -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("heard", "word"),
+    [("paws", "pause"), ("bag", "back"), ("stab", "step"), ("knot", "not"), ("dun", "done")],
+)
+def test_sound_key_hears_alike(heard: str, word: str) -> None:
+    from assistant.matcher import _sound_key
+
+    assert _sound_key(heard) == _sound_key(word)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "allowed"),
+    [
+        ("paws", "pause", None),
+        ("go bag", "previous", None),
+        ("un pause", "resume", "paused"),
+        ("paws the timer", "timer_pause", "paused"),
+    ],
+)
+def test_a_sound_alike_reads_as_the_command(
+    matcher: IntentMatcher, text: str, intent: str, allowed: str | None
+) -> None:
+    from assistant.session import ALLOWED_PAUSED
+
+    got = matcher.match(text, ALLOWED_PAUSED if allowed else None)
+    assert got is not None and got.name == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["tun", "ton", "tin", "den", "all tin", "she's tun", "it's ton", "its tun", "dan dan", "tan"],
+)
+def test_a_sound_alike_never_makes_done(matcher: IntentMatcher, text: str) -> None:
+    # "dun" sounds like "done", and so do these; only listed variants ("dun") may be done.
+    got = matcher.match(text)
+    assert got is None or got.name != "done"
+
+
+@pytest.mark.parametrize(
+    "text", ["wash your paws", "get your bag", "pass the soap", "hold my hand", "ten"]
+)
+def test_a_sound_alike_inside_chatter_is_still_chatter(matcher: IntentMatcher, text: str) -> None:
+    assert matcher.match(text) is None
+
+
+def test_number_words_are_never_sound_alikes(matcher: IntentMatcher) -> None:
+    assert matcher.match("add ten minutes") == Intent("timer_add", {"seconds": 600})
+    assert matcher.match("start a timer for two minutes") == Intent("timer_start", {"seconds": 120})
+
+
+def test_more_inside_a_duration(matcher: IntentMatcher) -> None:
+    got = matcher.match("add two more minutes")
+    assert got is not None and got.name == "timer_add" and got.slots == {"seconds": 120}
+    assert matcher.match("five more minutes") is None  # to the child: no command around it
