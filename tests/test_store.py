@@ -647,3 +647,28 @@ def test_two_processes_writing_the_same_child_lose_nothing(tmp_path: Path) -> No
     assert len(events) == 2 * count
     assert store.load_chain("Sam", PLAYBOOK) == chain_state(count - 1)
     assert_all_files_parse(tmp_path / "log")
+
+
+def test_a_write_cut_short_leaves_the_previous_file_whole(
+    store: TinyStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The disk fills half-way through a write. TinyDB's own storage writes over the old file in
+    # place, so a cut write damages it; the atomic storage must leave the previous version.
+    store.start_session(sess("s1"))
+    for step in (1, 2):
+        store.log_outcome(outc("s1", step))
+    (path,) = [p for p in files_under(store.root) if p.name.startswith(session_stem("s1"))]
+    before = path.read_bytes()
+    real_write = os.write
+
+    def half_then_full(fd: int, data: bytes | memoryview) -> int:
+        real_write(fd, bytes(data)[: len(data) // 2])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("assistant.store.os.write", half_then_full)
+    with pytest.raises(StoreError, match=r"cannot be written \(.*[Nn]o space"):
+        store.log_outcome(outc("s1", 3))
+    monkeypatch.undo()
+    assert path.read_bytes() == before
+    assert [o.step for o in reopen(store).outcomes("Sam")] == [1, 2]
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left
