@@ -27,11 +27,11 @@ from assistant.session import ALLOWED, ALLOWED_PAUSED, Phase
 from assistant.text import normalise
 
 DATA = Path(__file__).parent / "data" / "understanding-en.yaml"
-PARTS: tuple[str, ...] = ("tune",)
+PARTS: tuple[str, ...] = ("tune", "held_out_4")
 HELD_OUT = PARTS[1:]
 TUNE_FLOOR = 0.97
-HELD_OUT_FLOORS: dict[str, float] = {}
-"""Held-out accuracy as measured once at the end of round 3, just under it (see the README's
+HELD_OUT_FLOORS: dict[str, float] = {"held_out_4": 0.96}
+"""Held-out accuracy as measured once at the end of round 3 (96.4%), just under it (see the README's
 understanding section). held_out, held_out_2 (round 1) and held_out_3 (round 2) were seen, so
 they now live in tune."""
 
