@@ -27,13 +27,13 @@ only when the whole utterance is one, and never takes *done* from a guess:
    is never taken. The best intent
    overall must be one the session allows now; otherwise the matcher says nothing, so "not
    yet" at a parent step never turns into "next".
-6. **Sound-alikes** (English word lists): a word that is no phrase word, but sounds like one
+5. **Sound-alikes** (English word lists): a word that is no phrase word, but sounds like one
    (`_sound_key`, a small Metaphone: voiced and unvoiced consonants alike, vowels dropped), is
    read as that word, and two such words may join into one: "paws" -> "pause", "go bag" -> "go
    back", "un pause" -> "unpause". Never towards *done*: a word of a done phrase is never the
    sound-alike of anything, and an utterance read through a sound-alike has no done reading.
    Those misheard as done must be listed as phrases ("dun", "she's dun").
-5. **Ask instead of guessing**: a weak or close outcome reading is `unsure`, not taken; so is
+6. **Ask instead of guessing**: a weak or close outcome reading is `unsure`, not taken; so is
    an outcome heard with low recogniser confidence, or one that an alternative reading
    contradicts. The session asks "Did Sam do it on their own?".
 """
