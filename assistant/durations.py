@@ -9,6 +9,7 @@ timer") against the phrases and put the number in the `seconds` slot.
 What it reads, with digits allowed wherever a number word is:
 
 - a number and a unit: "five minutes", "ninety seconds", "an hour", "7 minute";
+- "a couple of minutes" (two);
 - halves: "two and a half minutes", "a minute and a half", "half a minute", "half an hour";
 - parts from larger to smaller units: "two minutes and thirty seconds", "1 hour 15 minutes";
 - a bare number after minutes or hours: "two minutes thirty", "one hour fifteen".
@@ -72,7 +73,7 @@ _UNITS = {
     "hours": 3600,
 }
 _ARTICLES = frozenset({"a", "an"})
-NUMBER_WORDS = frozenset({*_ONES, *_TEENS, *_TENS, *_UNITS, "half", "and"})
+NUMBER_WORDS = frozenset({*_ONES, *_TEENS, *_TENS, *_UNITS, "half", "and", "couple"})
 """Words a duration is made of: never rewritten as a sound-alike of a command word."""
 MAX_SECONDS = 24 * 3600
 """Longer is not a timer anyone at the sink means: such text is not read as a duration."""
@@ -144,7 +145,10 @@ def _part_at(words: Sequence[str], i: int) -> tuple[int, int, int] | None:
         if unit is not None:  # "half a minute", "half an hour"
             return unit // 2, unit, i + 3
         return None
-    if words[i] in _ARTICLES:
+    couple = _couple_at(words, i)
+    if couple is not None:
+        count, j = 2, couple  # "a couple of minutes", "couple minutes"
+    elif words[i] in _ARTICLES:
         count, j = 1, i + 1  # "a minute", "an hour"
     else:
         number = _number_at(words, i)
@@ -161,6 +165,15 @@ def _part_at(words: Sequence[str], i: int) -> tuple[int, int, int] | None:
     if not halves and _and_a_half(words, j):  # "a minute and a half"
         halves, j = 1, j + 3
     return count * unit + halves * unit // 2, unit, j
+
+
+def _couple_at(words: Sequence[str], i: int) -> int | None:
+    """Index after "a couple of" / "couple of" / "a couple" starting at `i`, else None."""
+    j = i + 1 if words[i] == "a" else i
+    if j >= len(words) or words[j] != "couple":
+        return None
+    j += 1
+    return j + 1 if j < len(words) and words[j] == "of" else j
 
 
 def _and_a_half(words: Sequence[str], i: int) -> bool:
