@@ -298,7 +298,7 @@ class SessionEngine:
         intent = reading.intent
         child = state.session.child
         if state.check_in is not None and (intent is None or intent.name != "stop"):
-            return self._answer_check_in(state, event, reading)
+            return self._answer_check_in(state, event)
         if intent is None:
             if reading.unsure is not None:
                 # Probably a half-heard command: kept, but not counted as a comment.
@@ -403,7 +403,7 @@ class SessionEngine:
             state = replace(state, open_breaks=kept)
         return state, effects
 
-    def _answer_check_in(self, state: SessionState, event: Utterance, reading: Reading) -> Result:
+    def _answer_check_in(self, state: SessionState, event: Utterance) -> Result:
         """The reply to "how does the child seem now": logged with the break, as said."""
         record = state.check_in
         assert record is not None
