@@ -15,6 +15,9 @@ only when the whole utterance is one, and never takes *done* from a guess:
    timer" though their letters are close, and "she did it at school" is far from "she did it".
    A loose reading forgives one added or left-out minor word ("unpause it", "end timer"),
    less 0.04, except for done and stop and never down to one word ("stop it" is to the child).
+   For speed, only phrases sharing a content word with the utterance are scored (their word
+   scores in one C call, words coded as characters): any other phrase scores too low by words
+   to matter. A listed phrase said exactly is taken at once, with or without its fillers.
 3. **Read the words that change meaning** (lists per language in `intents/<lang>.yaml`):
    a negation turns a *done* reading into *not yet* ("she isn't finished" scores as "she
    finished", negated) and removes *done* altogether; words aimed at the child ("you",
@@ -79,6 +82,8 @@ _MORE = "more"  # "add two more minutes": a word said inside a duration, kept af
 _SOUND_PAIRS = (("ph", "f"), ("ck", "k"), ("sh", "x"), ("ch", "x"), ("th", "0"), ("qu", "k"))
 _SOUND_SILENT = ("kn", "gn", "wr", "pn")  # the first letter of these openings is not heard
 _SOUND_VOICED = str.maketrans("bdgvzqx", "ptkfsks")  # voiced and unvoiced sound alike to Vosk
+_CODE_FROM = 0xE000  # phrase words as private-use characters (`_Phrases._encode`)
+_UNKNOWN_FROM = 0xF0000  # other words of an utterance, likewise
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,11 +261,19 @@ class IntentMatcher:
         self._multi = _Phrases(minor)
         self._trimmed = _Phrases(minor)
         self._exact: dict[str, str] = {}
+        self._said: dict[str, str] = {}
+        """Phrases that fillers would cut, as written: looked up before fillers are dropped."""
         for name, texts in phrases.phrases.items():
             for text in texts:
                 # Phrases go through the same filler removal as utterances, so "pause
                 # please" in the file and "pause please" said both read "pause".
-                phrase = self._strip_fillers(text.replace("{duration}", _SLOT))
+                said = " ".join(text.replace("{duration}", _SLOT).split())
+                phrase = self._strip_fillers(said)
+                if phrase != said and _SLOT not in said:
+                    self._said.setdefault(said, name)
+                    if len(phrase.split()) < 2:
+                        # "not yep" (a mishearing of "not yet") is no "not": taken only whole.
+                        continue
                 if _SLOT in phrase.split():
                     self._slotted.add(name, phrase)
                     continue
@@ -321,7 +334,11 @@ class IntentMatcher:
         return stripped or norm  # "okay" alone still reaches the phrases
 
     def _analyse(self, text: str) -> _Analysis:
-        core = self._strip_fillers(normalise(text))
+        said = normalise(text)
+        owner = self._said.get(said)
+        if owner is not None:
+            return _Analysis(said, (Candidate(owner, said, 1.0),), {}, exact=True)
+        core = self._strip_fillers(said)
         if not core:
             return _Analysis(core, (), {})
         owner = self._exact.get(core)
@@ -609,14 +626,86 @@ class _Phrases:
         """Phrase indices, shortest phrase first (built on first use), and their lengths: a
         high cutoff rules out phrases of very different length before any scoring."""
         self._lengths: list[int] = []
+        self._codes: dict[str, str] = {}
+        """One character per phrase word: a word list compares as a short string, so the
+        word score of every phrase is computed in one C call (`_by_words`)."""
+        self._coded: list[str] = []
+        self._coded_content: list[str] = []
+        self._index: dict[str, list[int]] = {}
+        """Word -> indices of the phrases that have it (built on first use)."""
 
     def add(self, name: str, phrase: str) -> None:
         words = phrase.split()
+        content = [w for w in words if w not in self.minor] or words
         self.texts.append(phrase)
         self.owners.append(name)
         self.words.append(words)
-        self.content.append([w for w in words if w not in self.minor] or words)
+        self.content.append(content)
+        self._coded.append(self._encode(words))
+        self._coded_content.append(self._encode(content))
         self._by_length = []
+        self._index = {}
+
+    def _encode(self, words: list[str], unknown: dict[str, str] | None = None) -> str:
+        """`words` as one character each; with `unknown`, words no phrase has get fresh ones."""
+        out = []
+        for word in words:
+            code = self._codes.get(word)
+            if code is None:
+                if unknown is None:
+                    code = self._codes[word] = chr(_CODE_FROM + len(self._codes))
+                else:
+                    code = unknown.setdefault(word, chr(_UNKNOWN_FROM + len(unknown)))
+            out.append(code)
+        return "".join(out)
+
+    def _by_words(self, words: list[str], content: list[str], cutoff: float) -> dict[int, float]:
+        """Phrase index -> word score, for the phrases that share a content word with `words`.
+
+        Only those are scored at all: a phrase that shares no content word scores below
+        `_CUTOFF` by words (or little above it, on minor words alone) and so can lift no
+        intent near a floor or a margin. At a high `cutoff`, phrases of very different
+        length are left out too, as in `_window`.
+        """
+        if not self._index:
+            for i, phrase_words in enumerate(self.words):
+                for word in set(phrase_words):
+                    self._index.setdefault(word, []).append(i)
+        shared: set[int] = set()
+        for word in set(content):
+            hit = self._index.get(word)
+            if hit is not None:
+                shared.update(hit)
+        if not shared:
+            return {}
+        indices = sorted(shared)
+        if cutoff >= _WINDOW_FROM:
+            size = len(" ".join(words))
+            lo = size * cutoff / (2 - cutoff) - 1e-9
+            hi = size * (2 - cutoff) / cutoff + 1e-9
+            indices = [i for i in indices if lo <= len(self.texts[i]) <= hi]
+        unknown: dict[str, str] = {}
+        found = {
+            indices[i]: s
+            for _, s, i in process.extract(
+                self._encode(words, unknown),
+                [self._coded[i] for i in indices],
+                scorer=Indel.normalized_similarity,
+                limit=None,
+                score_cutoff=_CUTOFF / 100,
+            )
+        }
+        if content != words:
+            for _, s, i in process.extract(
+                self._encode(content, unknown),
+                [self._coded_content[i] for i in indices],
+                scorer=Indel.normalized_similarity,
+                limit=None,
+                score_cutoff=_CUTOFF / 100,
+            ):
+                if s > found.get(indices[i], 0.0):
+                    found[indices[i]] = s
+        return found
 
     def _window(self, text: str, cutoff: float) -> tuple[list[str], list[int]]:
         """The phrases whose length lets them reach `cutoff` against `text`, with indices.
@@ -646,6 +735,9 @@ class _Phrases:
         """
         if not text or not self.texts:
             return
+        if words is not None:
+            self._collect_by_words(best, text, words, cutoff)
+            return
         content = None
         if words is not None:
             content = [w for w in words if w not in self.minor] or words
@@ -673,6 +765,32 @@ class _Phrases:
             name = self.owners[index]
             if current is None or combined > current.score:
                 best[name] = Candidate(name, phrase, combined)
+
+    def _collect_by_words(
+        self, best: dict[str, Candidate], text: str, words: list[str], cutoff: float
+    ) -> None:
+        """`collect` with words: only phrases sharing a word are scored by letters.
+
+        A phrase whose word score is below `_CUTOFF` scores 0 overall, so it can raise no
+        intent above anything: leaving it out changes no decision. Per intent the best phrase
+        wins, ties going to more similar letters, then to the phrase listed first.
+        """
+        content = [w for w in words if w not in self.minor] or words
+        chosen: dict[str, tuple[float, float, int]] = {}
+        for index, by_words in self._by_words(words, content, cutoff).items():
+            letters = fuzz.ratio(text, self.texts[index], score_cutoff=cutoff * 100)
+            if not letters:
+                continue
+            letters /= 100
+            key = (min(letters, by_words), letters, -index)
+            name = self.owners[index]
+            held = chosen.get(name)
+            if held is None or key > held:
+                chosen[name] = key
+        for name, (combined, _, index) in chosen.items():
+            current = best.get(name)
+            if current is None or combined > current.score:
+                best[name] = Candidate(name, self.texts[-index], combined)
 
 
 def _heard_words(text: str, phrase: str) -> bool:
