@@ -61,10 +61,18 @@ class PlaybookProgress:
     chain: ChainState
     sessions: tuple[SessionSummary, ...]
     events: tuple[ChainEvent, ...]
+    graded: bool = False
+    """A graded skill: the chain state holds a level (see graded.py), not a chain."""
+
+    @property
+    def level(self) -> int:
+        """A graded skill's current level, 1-based (the chain's length for a chain)."""
+        return self.chain.steps_total + 1 - self.chain.child_from_step
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "playbook": self.playbook,
+            "kind": "graded" if self.graded else "chain",
             "steps_total": self.chain.steps_total,
             "child_from_step": self.chain.child_from_step,
             "streak": self.chain.streak,
@@ -75,6 +83,10 @@ class PlaybookProgress:
                 for e in self.events
             ],
         }
+        if self.graded:
+            data["level"] = self.level
+            data["levels"] = self.chain.steps_total
+        return data
 
 
 def summarise(
@@ -120,6 +132,7 @@ def child_progress(
                 chain=chain,
                 sessions=tuple(summarise(s, by_session[s.session_id], pid in graded) for s in own),
                 events=tuple(e for e in events if e.playbook == pid),
+                graded=pid in graded,
             )
         )
     return result
@@ -139,12 +152,21 @@ def progress_text(child: str, progress: list[PlaybookProgress]) -> str:
         c = p.chain
         own = c.steps_total - c.child_from_step + 1
         lines.append("")
-        lines.append(
-            f"{p.playbook}: {child} does the last {own} of {c.steps_total} steps "
-            f"(from step {c.child_from_step}); {c.streak} successful session(s) in a row."
-        )
+        if p.graded:
+            lines.append(
+                f"{p.playbook}: level {p.level} of {c.steps_total}; "
+                f"{c.streak} strong session(s) in a row at this level."
+            )
+        else:
+            lines.append(
+                f"{p.playbook}: {child} does the last {own} of {c.steps_total} steps "
+                f"(from step {c.child_from_step}); {c.streak} successful session(s) in a row."
+            )
         for e in p.events:
-            what = "took on one more step" if e.kind.value == "advanced" else "got help back"
+            if p.graded:
+                what = "moved up a level" if e.kind.value == "advanced" else "moved down a level"
+            else:
+                what = "took on one more step" if e.kind.value == "advanced" else "got help back"
             lines.append(f"  {iso(e.at)}  {what}: now from step {e.child_from_step}")
         lines.append("  recent sessions:")
         for s in p.sessions[-RECENT_SESSIONS:]:

@@ -363,6 +363,7 @@ def test_a_graded_skill_session_counts_every_try(
     books = data["playbooks"]
     assert isinstance(books, list)
     (book,) = books
+    assert (book["kind"], book["level"], book["levels"]) == ("graded", 1, 6)
     (session,) = book["sessions"]
     assert (session["child_done"], session["child_not_yet"]) == (9, 1)
     assert session["status"] == "complete"
