@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, fields
+import re
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from .datafile import Checker, UnreadableData, read_yaml
@@ -67,6 +68,26 @@ class WordRules:
 
 
 _WORD_LISTS = frozenset(f.name for f in fields(WordRules))
+_CLASS_REF = re.compile(r"<([a-z_]+)>")
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """One frame: word classes and words in order, read as one intent (Snips/Rhasspy style)."""
+
+    intent: str
+    """A canonical intent name."""
+    patterns: tuple[str, ...]
+    """The frame's template expanded: words and `<class>` references, one sequence each."""
+
+
+@dataclass(frozen=True, slots=True)
+class Frames:
+    """Word classes and the frames built from them (optional in the file)."""
+
+    classes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Class name -> normalised words or word sequences ("finish": "did", "got there")."""
+    frames: tuple[Frame, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +108,8 @@ class IntentPhrases:
     recogniser's grammar only (`recognizer.grammar_phrases`), so chatter decoded with a
     grammar lands on them instead of on command words. The matcher never reads them: an
     utterance with one of them matches no phrase as a whole."""
+    frames: Frames = Frames()
+    """Word classes and frames, read only when no phrase gave an intent (`matcher`)."""
 
 
 def intents_file(language: str) -> Path:
@@ -102,12 +125,16 @@ def load_intents(path: Path) -> IntentPhrases:
         raise IntentsError(f"The intents {exc}.", (str(exc),)) from exc
     check = Checker(path)
     top = check.mapping(
-        data, "", required={"language", "intents"}, optional={"fillers", "words", "distractors"}
+        data,
+        "",
+        required={"language", "intents"},
+        optional={"fillers", "words", "distractors", "frames"},
     )
     phrases: dict[str, tuple[str, ...]] = {}
     fillers: tuple[str, ...] = ()
     words = WordRules()
     distractors: tuple[str, ...] = ()
+    frames = Frames()
     language = ""
     if top is not None:
         language = check.text(top.get("language"), "language") or ""
@@ -126,10 +153,17 @@ def load_intents(path: Path) -> IntentPhrases:
             phrases[name] = _phrases(name, items, check)
         _check_unique(phrases, check)
         distractors = _distractors(top.get("distractors", []), phrases, fillers, check)
+        frames = _frames(top.get("frames", {}), check)
     if check.problems or top is None:
         raise IntentsError(f"{check.summary('intents file')}.", tuple(check.problems))
     return IntentPhrases(
-        language, phrases, fillers, source=path, words=words, distractors=distractors
+        language,
+        phrases,
+        fillers,
+        source=path,
+        words=words,
+        distractors=distractors,
+        frames=frames,
     )
 
 
@@ -209,3 +243,48 @@ def _check_unique(phrases: dict[str, tuple[str, ...]], check: Checker) -> None:
             if text in owner and owner[text] != name:
                 check.add(f"intents.{name}.phrases", f"{text!r} is also a phrase of {owner[text]}")
             owner.setdefault(text, name)
+
+
+def _frames(raw: object, check: Checker) -> Frames:
+    """The word classes and frames of the optional `frames` section."""
+    section = check.mapping(raw, "frames", required=set(), optional={"classes", "rules"})
+    if section is None:
+        return Frames()
+    classes: dict[str, tuple[str, ...]] = {}
+    raw_classes = section.get("classes", {})
+    names = set(raw_classes) if isinstance(raw_classes, dict) else set()
+    table = check.mapping(raw_classes, "frames.classes", required=set(), optional=names)
+    for name, value in (table or {}).items():
+        where = f"frames.classes.{name}"
+        if not isinstance(name, str) or not re.fullmatch(r"[a-z_]+", name):
+            check.add(where, "a class name is lowercase letters and underscores")
+            continue
+        members = _word_list(value, where, check)
+        if not members:
+            check.add(where, "a class needs at least one word")
+        classes[name] = members
+    found: list[Frame] = []
+    for i, item in enumerate(check.items(section.get("rules", []), "frames.rules", 0, 200)):
+        where = f"frames.rules[{i}]"
+        rule = check.mapping(item, where, required={"intent", "frame"})
+        if rule is None:
+            continue
+        intent = check.text(rule.get("intent"), f"{where}.intent")
+        template = check.text(rule.get("frame"), f"{where}.frame")
+        if intent is not None and intent not in CANONICAL:
+            check.add(f"{where}.intent", f"{intent!r} is not a canonical intent")
+            continue
+        if not intent or not template:
+            continue
+        unknown = sorted(set(_CLASS_REF.findall(template)) - set(classes))
+        if unknown:
+            check.add(f"{where}.frame", f"unknown word class {', '.join(unknown)}")
+            continue
+        try:
+            sentences = expand(template)
+        except ValueError as exc:
+            check.add(f"{where}.frame", str(exc))
+            continue
+        patterns = tuple(dict.fromkeys(" ".join(s.split()) for s in sentences if s.strip()))
+        found.append(Frame(intent, patterns))
+    return Frames(classes, tuple(found))

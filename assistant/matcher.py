@@ -39,6 +39,15 @@ only when the whole utterance is one, and never takes *done* from a guess:
 6. **Ask instead of guessing**: a weak or close outcome reading is `unsure`, not taken; so is
    an outcome heard with low recogniser confidence, or one that an alternative reading
    contradicts. The session asks "Did Sam do it on their own?".
+7. **Frames** (`frames` in `intents/<lang>.yaml`, as Snips/Rhasspy slot grammars generalise):
+   word classes in order ("<subject> <finish> [<object>] [<self>]" -> done, "<cancel> [the]
+   <timer>" -> timer_cancel), read only when no phrase gave an intent and only when the whole
+   utterance (fillers dropped) fits one frame: nothing beyond it. The word rules still hold: a
+   question is never read, talk to the child or a request is never an outcome, a negated
+   done frame is not yet and any other negated frame nothing, and the session's context
+   applies. A self-phrase with a negation word in it ("with no help", "without any help") is
+   no negation: it is taken out before anything is read ("he did it with no help" -> "he did
+   it").
 """
 
 from __future__ import annotations
@@ -57,7 +66,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
 from .durations import NUMBER_WORDS, Duration, find_duration
-from .intents import SLOT_PLACEHOLDERS, IntentPhrases
+from .intents import SLOT_PLACEHOLDERS, Frames, IntentPhrases
 from .text import normalise
 
 log = logging.getLogger(__name__)
@@ -78,12 +87,14 @@ _LOOSE_MIN = 0.92  # a loose reading must otherwise be (nearly) the phrase itsel
 _MAX_LOOSE = 3  # minor words of an utterance tried one by one as the added word (bounds cost)
 _WINDOW_FROM = 0.8  # from this cutoff, phrases are first narrowed down by length
 _SOUND_MIN = 3  # a heard word shorter than this is never read as a sound-alike
+_ANOTHER = "another"  # "add another minute": "another" as "a" for the duration, kept as a word
 _MORE = "more"  # "add two more minutes": a word said inside a duration, kept after the slot
 _SOUND_PAIRS = (("ph", "f"), ("ck", "k"), ("sh", "x"), ("ch", "x"), ("th", "0"), ("qu", "k"))
 _SOUND_SILENT = ("kn", "gn", "wr", "pn")  # the first letter of these openings is not heard
 _SOUND_VOICED = str.maketrans("bdgvzqx", "ptkfsks")  # voiced and unvoiced sound alike to Vosk
 _CODE_FROM = 0xE000  # phrase words as private-use characters (`_Phrases._encode`)
 _UNKNOWN_FROM = 0xF0000  # other words of an utterance, likewise
+_FRAME_SCORE = 0.9  # the score of an intent read from a frame (the whole utterance fits it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +204,12 @@ class _Analysis:
     rejected: Rejection | None = None
     blocked: Candidate | None = None
     """The outcome the words ruled out (question, talk to the child, request), if any."""
+    heard: str = ""
+    """The words as said (fillers and a polite opening dropped, no sound-alikes): the frames
+    read these."""
+    negated: bool = False
+    no_outcome: bool = False
+    """Talk to the child or a request: no outcome, from phrases or frames."""
 
 
 class _Words:
@@ -303,6 +320,14 @@ class IntentMatcher:
                 continue
             self._sounds.setdefault(key, word)  # vocabulary is sorted: a stable choice
         self._sound_from = self._durations  # English only, as the key is English spelling
+        # Frames (`intents.Frames`): word classes in order, read only when no phrase gave an
+        # intent. A self-phrase with a negation word in it ("with no help") negates nothing:
+        # it is taken out before the words are read ("he did it with no help" -> "he did it").
+        self._frames = _compile_frames(phrases.frames)
+        negating = set(rules.negations) | {"without"}
+        self._no_help = _Words(
+            s for s in phrases.frames.classes.get("self", ()) if negating & set(s.split())
+        )
 
     # -- public ------------------------------------------------------------------------------
 
@@ -320,7 +345,16 @@ class IntentMatcher:
         other readings, best first) only ever hold an intent back, never add one: typed text
         (1.0 and none) stands on its own.
         """
-        reading = self._decide(self._analyse(text), allowed)
+        heard = self._analyse(text)
+        reading = self._decide(heard, allowed)
+        if reading.intent is None and reading.rejected not in (
+            Rejection.QUESTION,
+            Rejection.CONTEXT,
+        ):
+            framed = self._framed(heard)
+            if framed is not None and (allowed is None or framed in allowed):
+                intent = Intent(framed, {}, _FRAME_SCORE)
+                reading = replace(reading, intent=intent, unsure=None, rejected=None)
         return self._weigh(reading, confidence, alternatives)
 
     def match(self, text: str, allowed: AbstractSet[str] | None = None) -> Intent | None:
@@ -337,19 +371,22 @@ class IntentMatcher:
         said = normalise(text)
         owner = self._said.get(said)
         if owner is not None:
-            return _Analysis(said, (Candidate(owner, said, 1.0),), {}, exact=True)
+            return self._as_listed(owner, said)
         core = self._strip_fillers(said)
+        if self._no_help.found_in(core):  # "with no help" negates nothing
+            core = self._no_help.remove(core) or core
         if not core:
             return _Analysis(core, (), {})
         owner = self._exact.get(core)
         if owner is not None:  # a listed phrase is trusted whole, whatever words it has
-            return _Analysis(core, (Candidate(owner, core, 1.0),), {}, exact=True)
+            return self._as_listed(owner, core)
         request = self._requests.opens(core)
         if request:  # "can you say that again" -> "say that again"
             core = self._requests.remove_opening(core) or core
             owner = self._exact.get(core)
             if owner is not None and owner not in OUTCOMES:
-                return _Analysis(core, (Candidate(owner, core, 1.0),), {}, exact=True)
+                return self._as_listed(owner, core)
+        plain = core
         sounded = self._sound_alike(core)
         if sounded != core:
             core = sounded
@@ -367,7 +404,8 @@ class IntentMatcher:
                 best["not_yet"] = flipped
             best.pop("done", None)
         floor = self.thresholds.ask_floor
-        if request or self._to_child.found_in(core):
+        no_outcome = bool(request or self._to_child.found_in(core))
+        if no_outcome:
             blocked = _best_outcome(best, floor)
             best.pop("done", None)
             best.pop("not_yet", None)
@@ -383,7 +421,38 @@ class IntentMatcher:
             )
         if rejected is not None and blocked is None:
             rejected = None  # nothing was held back: plain chatter, not a rejected command
-        return _Analysis(core, ranked, slots, rejected=rejected, blocked=blocked)
+        return _Analysis(
+            core,
+            ranked,
+            slots,
+            rejected=rejected,
+            blocked=blocked,
+            heard=plain,
+            negated=negated,
+            no_outcome=no_outcome,
+        )
+
+    def _framed(self, heard: _Analysis) -> str | None:
+        """The intent a frame reads in `heard`, under the same word rules as the phrases.
+
+        The whole utterance must fit one frame (nothing beyond it). A negated done frame is
+        a not yet ("he didn't get there on his own"); any other negated frame is nothing
+        ("don't cancel the timer"). Talk to the child and requests are never an outcome.
+        """
+        if not self._frames or not heard.heard:
+            return None
+        text = heard.heard
+        name = next((n for n, pattern in self._frames if pattern.fullmatch(text)), None)
+        if name == "not_yet" and not heard.no_outcome:
+            return name  # a frame of its own: "he couldn't quite manage it"
+        if heard.negated:
+            text = self._negations.remove(text)
+            name = next((n for n, pattern in self._frames if pattern.fullmatch(text)), None)
+        if name is None or (name in OUTCOMES and heard.no_outcome):
+            return None
+        if heard.negated:
+            return "not_yet" if name == "done" else None
+        return name
 
     def _rank(self, core: str) -> tuple[dict[str, Candidate], dict[str, int]]:
         """Best candidate per intent over all phrases, and the duration slot when one was used."""
@@ -391,21 +460,44 @@ class IntentMatcher:
         self._plain.collect(best, core, self._snap(core))
         self._loose(best, core)
         slots: dict[str, int] = {}
-        words = core.split()
-        found = find_duration(words) if self._durations else None
-        after: list[str] = []
-        if found is None and self._durations and _MORE in words:
-            found = _more_duration(words)
-            after = [_MORE]
+        words, found, after = self._duration(core.split())
         if found is not None:
-            if after:
-                words = [w for w in words if w != _MORE]
             slotted = " ".join([*words[: found.start], _SLOT, *after, *words[found.end :]])
             before = {name: _score(best, name) for name in SLOT_PLACEHOLDERS}
             self._slotted.collect(best, slotted, self._snap(slotted))
             if any(_score(best, name) > score for name, score in before.items()):
                 slots = {"seconds": found.seconds}  # a duration phrase won: keep the duration
         return best, slots
+
+    def _duration(self, words: list[str]) -> tuple[list[str], Duration | None, list[str]]:
+        """The duration said in `words`: the words it was found in, where, and what follows.
+
+        "add two more minutes" is read without "more" (kept after the slot); "add another
+        minute" as "add a minute", the slot placed after "another".
+        """
+        if not self._durations:
+            return words, None, []
+        found = find_duration(words)
+        if found is None and _ANOTHER in words:
+            at = words.index(_ANOTHER)
+            hit = find_duration([*words[:at], "a", *words[at + 1 :]])
+            if hit is not None and hit.start == at:
+                found = Duration(at + 1, hit.end, hit.seconds)
+        if found is None and _MORE in words:
+            found = _more_duration(words)
+            if found is not None:
+                return [w for w in words if w != _MORE], found, [_MORE]
+        return words, found, []
+
+    def _as_listed(self, owner: str, text: str) -> _Analysis:
+        """A listed phrase said as listed; a duration in it still fills the slot ("add a
+        minute" is 60 seconds)."""
+        slots: dict[str, int] = {}
+        if owner in SLOT_PLACEHOLDERS:
+            found = self._duration(text.split())[1]
+            if found is not None:
+                slots = {"seconds": found.seconds}
+        return _Analysis(text, (Candidate(owner, text, 1.0),), slots, exact=True)
 
     def _loose(self, best: dict[str, Candidate], core: str) -> None:
         """Raise `best` with readings one minor word away, less `_LIGHT_COST`."""
@@ -791,6 +883,25 @@ class _Phrases:
             current = best.get(name)
             if current is None or combined > current.score:
                 best[name] = Candidate(name, self.texts[-index], combined)
+
+
+def _compile_frames(frames: Frames) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """One anchored pattern per frame: class references as alternations, longest first."""
+    classes = {
+        name: "(?:" + "|".join(re.escape(m) for m in sorted(set(ms), key=len, reverse=True)) + ")"
+        for name, ms in frames.classes.items()
+    }
+    compiled = []
+    for frame in frames.frames:
+        variants = []
+        for pattern in frame.patterns:
+            words = [
+                classes[w[1:-1]] if w.startswith("<") and w.endswith(">") else re.escape(w)
+                for w in pattern.split()
+            ]
+            variants.append(" ".join(words))
+        compiled.append((frame.intent, re.compile("(?:" + "|".join(variants) + ")")))
+    return tuple(compiled)
 
 
 def _heard_words(text: str, phrase: str) -> bool:

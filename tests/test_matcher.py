@@ -338,3 +338,83 @@ def test_more_inside_a_duration(matcher: IntentMatcher) -> None:
     got = matcher.match("add two more minutes")
     assert got is not None and got.name == "timer_add" and got.slots == {"seconds": 120}
     assert matcher.match("five more minutes") is None  # to the child: no command around it
+
+
+# -- frames: word classes in order -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("he got there on his own", "done"),
+        ("she's completed that step", "done"),
+        ("they managed the whole thing", "done"),
+        ("done that", "done"),
+        ("he did it with no help", "done"),
+        ("she did it without any help", "done"),
+        ("he needed a hand", "not_yet"),
+        ("i gave her a hand", "not_yet"),
+        ("he didn't get there on his own", "not_yet"),
+        ("he couldn't quite manage it", "not_yet"),
+        ("miss this one out", "skip"),
+        ("scrap the timer", "timer_cancel"),
+        ("put the timer on hold", "timer_pause"),
+        ("set the timer going again", "timer_resume"),
+    ],
+)
+def test_frames_read_new_wordings(matcher: IntentMatcher, text: str, intent: str) -> None:
+    found = matcher.match(text)
+    assert found is not None and found.name == intent, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "did he get there on his own",  # a question
+        "you got there on your own",  # to the child
+        "well done you completed it",
+        "he got there at school",  # content beyond the frame
+        "he completed his puzzle",
+        "no help from his brother",
+        "don't scrap the timer",  # a negated command is nothing
+        "could you get there on your own",  # a request is never an outcome
+    ],
+)
+def test_frames_keep_the_word_rules(matcher: IntentMatcher, text: str) -> None:
+    found = matcher.match(text)
+    assert found is None or found.name != "done", text
+    if "timer" in text:
+        assert found is None, text
+
+
+def test_frames_respect_the_context(matcher: IntentMatcher) -> None:
+    assert matcher.match("he got there on his own", frozenset({"next", "stop"})) is None
+    assert matcher.match("scrap the timer", frozenset({"next"})) is None
+
+
+def test_an_invalid_frames_section_names_file_and_field(tmp_path: Path) -> None:
+    path = tmp_path / "en.yaml"
+    path.write_text(
+        "language: en\n"
+        "intents:\n  done: {phrases: [done]}\n"
+        "frames:\n"
+        "  classes: {verb: [did], Bad-Name: [x], empty: []}\n"
+        "  rules:\n"
+        "    - {intent: done, frame: '<verb> <nothing>'}\n"
+        "    - {intent: finish, frame: '<verb>'}\n"
+        "    - {intent: done, frame: '(<verb>'}\n"
+        "    - {intent: done}\n"
+        "  extra: 1\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(IntentsError) as caught:
+        load_intents(path)
+    problems = caught.value.problems
+    assert all(str(path) in p for p in problems), problems
+    assert any("frames.extra: unknown field" in p for p in problems)
+    assert any("frames.classes.Bad-Name" in p for p in problems)
+    assert any("frames.classes.empty: a class needs at least one word" in p for p in problems)
+    assert any("frames.rules[0].frame: unknown word class nothing" in p for p in problems)
+    assert any("frames.rules[1].intent: 'finish' is not a canonical intent" in p for p in problems)
+    assert any("frames.rules[2].frame: is missing a ')'" in p for p in problems)
+    assert any("frames.rules[3].frame: is missing" in p for p in problems)
