@@ -27,14 +27,14 @@ from assistant.session import ALLOWED, ALLOWED_PAUSED, Phase
 from assistant.text import normalise
 
 DATA = Path(__file__).parent / "data" / "understanding-en.yaml"
-PARTS: tuple[str, ...] = ("tune",)
+PARTS: tuple[str, ...] = ("tune", "held_out_7")
 HELD_OUT = PARTS[1:]
 TUNE_FLOOR = 0.97
-HELD_OUT_FLOORS: dict[str, float] = {}
-"""Held-out accuracy floors, set just under the one measurement at the end of a round.
-held_out_7 stays sealed (out of PARTS) until round 6 ends. held_out, held_out_2 (round 1),
-held_out_3 (round 2), held_out_4 (round 3), held_out_5 (round 4) and held_out_6 (round 5)
-were seen, so they now live in tune."""
+HELD_OUT_FLOORS: dict[str, float] = {"held_out_7": 0.90}
+"""Held-out accuracy as measured once at the end of round 6 (91.0%), just under it (see the
+README's understanding section). held_out, held_out_2 (round 1), held_out_3 (round 2),
+held_out_4 (round 3), held_out_5 (round 4) and held_out_6 (round 5) were seen, so they now
+live in tune."""
 
 # The session's own contexts, so the data says "child_step" and means what the engine allows.
 CONTEXTS: Mapping[str, frozenset[str]] = {
