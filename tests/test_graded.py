@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
 import pytest
+from driving import T0, Drive
 
 from assistant.chaining import ChainState
 from assistant.clock import FakeClock
@@ -23,20 +23,14 @@ from assistant.playbook import GRADED, Playbook, find_playbook, load_playbook, v
 from assistant.progress import child_progress
 from assistant.records import Actor, EventKind, Outcome, SessionStatus
 from assistant.session import (
-    Began,
-    Effect,
     Finish,
-    InputEnded,
     LogOutcome,
     LogSpeech,
-    Say,
     Show,
     StartSession,
-    Utterance,
 )
 from assistant.store import TinyStore
 
-T0 = 1_790_000_000.0
 DAY = 86_400.0
 
 GRADED_TEXT = """\
@@ -171,50 +165,6 @@ def test_a_chain_playbook_with_graded_fields_names_each_of_them(tmp_path: Path) 
 # -- the pure engine --------------------------------------------------------------------------
 
 
-@dataclass
-class Drive:
-    """Feeds a graded engine and keeps every effect."""
-
-    engine: GradedEngine
-    state: GradedState
-    effects: list[Effect] = field(default_factory=list)
-    clock: float = T0
-
-    def begin(self) -> None:
-        self._feed(Began(self.clock))
-
-    def say(self, *lines: str) -> None:
-        for line in lines:
-            self.clock += 5
-            self._feed(Utterance(line, self.clock))
-
-    def end_input(self) -> None:
-        self.clock += 5
-        self._feed(InputEnded(self.clock))
-
-    def _feed(self, event: Began | Utterance | InputEnded) -> None:
-        self.state, effects = self.engine.step(self.state, event)
-        self.effects.extend(effects)
-
-    @property
-    def spoken(self) -> list[str]:
-        return [e.text for e in self.effects if isinstance(e, Say)]
-
-    @property
-    def logged(self) -> list[tuple[int, Actor, Outcome, bool]]:
-        return [
-            (e.outcome.step, e.outcome.actor, e.outcome.outcome, e.outcome.helped)
-            for e in self.effects
-            if isinstance(e, LogOutcome)
-        ]
-
-    @property
-    def finish(self) -> Finish:
-        finishes = [e for e in self.effects if isinstance(e, Finish)]
-        assert len(finishes) == 1
-        return finishes[0]
-
-
 def engine_for(matcher: IntentMatcher, book: Playbook, coach: bool = True) -> GradedEngine:
     if not coach:
         return GradedEngine(book, matcher)
@@ -223,7 +173,9 @@ def engine_for(matcher: IntentMatcher, book: Playbook, coach: bool = True) -> Gr
     )
 
 
-def drive(matcher: IntentMatcher, book: Playbook, chain: ChainState | None = None) -> Drive:
+def drive(
+    matcher: IntentMatcher, book: Playbook, chain: ChainState | None = None
+) -> Drive[GradedState]:
     engine = engine_for(matcher, book)
     chain = chain or ChainState.start(len(book.steps))  # as the conductor starts a new child
     d = Drive(engine, engine.new_state("s1", "Sam", chain, T0))
@@ -233,7 +185,7 @@ def drive(matcher: IntentMatcher, book: Playbook, chain: ChainState | None = Non
 
 def session(
     matcher: IntentMatcher, book: Playbook, chain: ChainState, done: int, tries: int
-) -> Drive:
+) -> Drive[GradedState]:
     """One session: `done` of `tries` tries (dones first); stopped when short of a full one."""
     d = drive(matcher, book, chain)
     d.say(*["done"] * done, *["not yet"] * (tries - done))
@@ -305,7 +257,7 @@ def test_the_just_right_rule_through_sessions(
     for done, tries in sessions:
         d = session(matcher, scissors, chain, done, tries)
         finish = d.finish
-        assert d.logged == [
+        assert d.logged_with_help == [
             (level_of(chain), Actor.CHILD, Outcome.DONE if i < done else Outcome.NOT_YET, h)
             for i, h in enumerate(_helped(done, tries))
         ]
@@ -331,9 +283,9 @@ def test_each_try_is_logged_as_it_happens(matcher: IntentMatcher, scissors: Play
     assert isinstance(d.effects[0], StartSession)
     assert d.effects[0].session.steps_total == 6 and d.effects[0].session.child_from_step == 5
     d.say("done")
-    assert d.logged == [(2, Actor.CHILD, Outcome.DONE, False)]
+    assert d.logged_with_help == [(2, Actor.CHILD, Outcome.DONE, False)]
     d.say("not yet")
-    assert d.logged[-1] == (2, Actor.CHILD, Outcome.NOT_YET, True)
+    assert d.logged_with_help[-1] == (2, Actor.CHILD, Outcome.NOT_YET, True)
     outcomes = [e.outcome for e in d.effects if isinstance(e, LogOutcome)]
     assert [(o.asked_at, o.answered_at) for o in outcomes] == [(T0, T0 + 5), (T0 + 5, T0 + 10)]
     assert all(o.session_id == "s1" and o.playbook == "scissors" for o in outcomes)
@@ -416,9 +368,9 @@ def test_end_of_input_finishes_like_stop(matcher: IntentMatcher, scissors: Playb
     d.end_input()
     assert d.state.ended
     assert d.finish.session.status is SessionStatus.STOPPED
-    assert len(d.logged) == 2
+    assert len(d.logged_with_help) == 2
     d.say("done")  # nothing after the end
-    assert len(d.logged) == 2
+    assert len(d.logged_with_help) == 2
 
 
 def test_talk_is_kept_and_counted_but_never_a_try(
@@ -426,7 +378,7 @@ def test_talk_is_kept_and_counted_but_never_a_try(
 ) -> None:
     d = drive(matcher, scissors)
     d.say("are you done", "You opened the scissors really wide.", "hold it like this")
-    assert d.logged == []
+    assert d.logged_with_help == []
     speech = [e.speech for e in d.effects if isinstance(e, LogSpeech)]
     assert [s.text for s in speech] == [
         "are you done",
@@ -465,7 +417,7 @@ def test_commands_that_do_not_count_as_tries(matcher: IntentMatcher, scissors: P
     d.say("done")  # ignored while paused
     d.say("resume")
     assert not d.state.paused and d.spoken[-1].startswith(task)
-    assert d.logged == []
+    assert d.logged_with_help == []
     assert d.engine.next_due(d.state) is None
 
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import pytest
+from driving import T0, Drive
 
 from assistant.chaining import ChainState
 from assistant.coach import Coach
@@ -14,11 +13,7 @@ from assistant.matcher import IntentMatcher
 from assistant.playbook import Playbook, find_playbook
 from assistant.records import Actor, EventKind, Outcome, SessionStatus
 from assistant.session import (
-    Began,
     Chime,
-    Effect,
-    Finish,
-    InputEnded,
     LogOutcome,
     LogSpeech,
     Say,
@@ -26,13 +21,9 @@ from assistant.session import (
     SessionState,
     Show,
     StartSession,
-    Tick,
-    Utterance,
 )
 from assistant.session_breaks import BreakSettings
 from assistant.wording import clause
-
-T0 = 1_790_000_000.0
 
 
 @pytest.fixture(scope="module")
@@ -45,55 +36,9 @@ def toothbrushing(tmp_path_factory: pytest.TempPathFactory) -> Playbook:
     return find_playbook("toothbrushing", tmp_path_factory.mktemp("home"))
 
 
-@dataclass
-class Drive:
-    """Feeds a session engine and keeps every effect."""
-
-    engine: SessionEngine
-    state: SessionState
-    effects: list[Effect] = field(default_factory=list)
-    clock: float = T0
-
-    def begin(self) -> None:
-        self._feed(Began(self.clock))
-
-    def say(self, *lines: str) -> None:
-        for line in lines:
-            self.clock += 5
-            self._feed(Utterance(line, self.clock))
-
-    def tick(self, seconds: float) -> None:
-        self.clock += seconds
-        self._feed(Tick(self.clock))
-
-    def end_input(self) -> None:
-        self.clock += 5
-        self._feed(InputEnded(self.clock))
-
-    def _feed(self, event: Began | Utterance | Tick | InputEnded) -> None:
-        self.state, effects = self.engine.step(self.state, event)
-        self.effects.extend(effects)
-
-    @property
-    def spoken(self) -> list[str]:
-        return [e.text for e in self.effects if isinstance(e, Say)]
-
-    @property
-    def logged(self) -> list[tuple[int, Actor, Outcome]]:
-        return [
-            (e.outcome.step, e.outcome.actor, e.outcome.outcome)
-            for e in self.effects
-            if isinstance(e, LogOutcome)
-        ]
-
-    @property
-    def finish(self) -> Finish:
-        finishes = [e for e in self.effects if isinstance(e, Finish)]
-        assert len(finishes) == 1
-        return finishes[0]
-
-
-def drive(matcher: IntentMatcher, book: Playbook, chain: ChainState | None = None) -> Drive:
+def drive(
+    matcher: IntentMatcher, book: Playbook, chain: ChainState | None = None
+) -> Drive[SessionState]:
     engine = SessionEngine(
         book, matcher, CommentClassifier.for_language("en"), Coach.for_language("en")
     )
@@ -175,7 +120,7 @@ def test_next_at_a_child_step_asks_instead_of_guessing(
 def test_a_half_heard_outcome_word_asks(matcher: IntentMatcher, toothbrushing: Playbook) -> None:
     d = drive(matcher, toothbrushing)
     d.say(*["next"] * 8)
-    reading = d.engine.reading(d.state, "dune")
+    reading = engine_of(d).reading(d.state, "dune")
     assert reading.intent is None and reading.unsure is not None
     d.say("dune")
     assert d.spoken[-1].startswith("Did Sam do it on their own?")
@@ -261,7 +206,7 @@ def test_times_come_from_the_events(matcher: IntentMatcher, toothbrushing: Playb
 # -- the 4:1 commenting coach -----------------------------------------------------------------
 
 
-def speech_kinds(d: Drive) -> list[tuple[str, str | None]]:
+def speech_kinds(d: Drive[SessionState]) -> list[tuple[str, str | None]]:
     return [(e.speech.text, e.speech.kind) for e in d.effects if isinstance(e, LogSpeech)]
 
 
@@ -359,7 +304,7 @@ def test_a_break_holds_the_step_speaks_its_cues_and_comes_back(
     assert isinstance(new[0], Chime)
     assert [e.text for e in new if isinstance(e, Say)] == [
         "Time's up: break finished.",
-        d.engine._step_prompt(d.state, first_time=False),
+        engine_of(d)._step_prompt(d.state, first_time=False),
     ]
     d.say("stop")  # while it rings: stops the ring, not the session
     assert not d.state.ended and not d.state.timers.ringing
