@@ -36,6 +36,11 @@ def toothbrushing(tmp_path_factory: pytest.TempPathFactory) -> Playbook:
     return find_playbook("toothbrushing", tmp_path_factory.mktemp("home"))
 
 
+def engine_of(d: Drive[SessionState]) -> SessionEngine:
+    assert isinstance(d.engine, SessionEngine)
+    return d.engine
+
+
 def drive(
     matcher: IntentMatcher, book: Playbook, chain: ChainState | None = None
 ) -> Drive[SessionState]:
