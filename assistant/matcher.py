@@ -47,7 +47,10 @@ only when the whole utterance is one, and never takes *done* from a guess:
    done frame is not yet and any other negated frame nothing, and the session's context
    applies. A self-phrase with a negation word in it ("with no help", "without any help") is
    no negation: it is taken out before anything is read ("he did it with no help" -> "he did
-   it").
+   it"). Outcome reports are frames too: the parent did it or part of it ("i had to do it
+   for him", "i helped him with the last bit"), the child gave up ("he gave up") or did only
+   part ("she only managed part of it") -> not yet; "that's him done" -> done. A "no" before
+   a not-yet frame agrees with it ("no she needed a hand").
 """
 
 from __future__ import annotations
@@ -323,7 +326,7 @@ class IntentMatcher:
         # Frames (`intents.Frames`): word classes in order, read only when no phrase gave an
         # intent. A self-phrase with a negation word in it ("with no help") negates nothing:
         # it is taken out before the words are read ("he did it with no help" -> "he did it").
-        self._frames = _compile_frames(phrases.frames)
+        self._frame_intents, self._frames = _compile_frames(phrases.frames)
         negating = set(rules.negations) | {"without"}
         self._no_help = _Words(
             s for s in phrases.frames.classes.get("self", ()) if negating & set(s.split())
@@ -439,20 +442,27 @@ class IntentMatcher:
         a not yet ("he didn't get there on his own"); any other negated frame is nothing
         ("don't cancel the timer"). Talk to the child and requests are never an outcome.
         """
-        if not self._frames or not heard.heard:
+        if self._frames is None or not heard.heard:
             return None
         text = heard.heard
-        name = next((n for n, pattern in self._frames if pattern.fullmatch(text)), None)
+        name = self._frame_of(text)
         if name == "not_yet" and not heard.no_outcome:
             return name  # a frame of its own: "he couldn't quite manage it"
         if heard.negated:
             text = self._negations.remove(text)
-            name = next((n for n, pattern in self._frames if pattern.fullmatch(text)), None)
+            name = self._frame_of(text)
         if name is None or (name in OUTCOMES and heard.no_outcome):
             return None
         if heard.negated:
             return "not_yet" if name == "done" else None
         return name
+
+    def _frame_of(self, text: str) -> str | None:
+        """The intent of the first frame that `text` fits whole, if any."""
+        found = self._frames.fullmatch(text) if self._frames is not None else None
+        if found is None or found.lastgroup is None:
+            return None
+        return self._frame_intents[int(found.lastgroup[1:])]
 
     def _rank(self, core: str) -> tuple[dict[str, Candidate], dict[str, int]]:
         """Best candidate per intent over all phrases, and the duration slot when one was used."""
@@ -885,23 +895,51 @@ class _Phrases:
                 best[name] = Candidate(name, self.texts[-index], combined)
 
 
-def _compile_frames(frames: Frames) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """One anchored pattern per frame: class references as alternations, longest first."""
+_Trie = dict[str, "_Trie"]
+"""Words of frame variants by their openings; "" marks where a variant ends."""
+
+
+def _compile_frames(frames: Frames) -> tuple[tuple[str, ...], re.Pattern[str] | None]:
+    """The frames' intents, and one pattern with a group per frame, in order (the first frame
+    that fits wins, as alternatives are tried in order): class references as alternations,
+    longest first.
+
+    A frame's variants (its template expanded) share their openings, so they are merged into
+    a word trie first: the pattern then fails at the first word that fits no variant instead
+    of trying every variant in turn (a frame may expand to hundreds).
+    """
     classes = {
         name: "(?:" + "|".join(re.escape(m) for m in sorted(set(ms), key=len, reverse=True)) + ")"
         for name, ms in frames.classes.items()
     }
     compiled = []
-    for frame in frames.frames:
-        variants = []
+    for i, frame in enumerate(frames.frames):
+        trie: _Trie = {}
         for pattern in frame.patterns:
-            words = [
-                classes[w[1:-1]] if w.startswith("<") and w.endswith(">") else re.escape(w)
-                for w in pattern.split()
-            ]
-            variants.append(" ".join(words))
-        compiled.append((frame.intent, re.compile("(?:" + "|".join(variants) + ")")))
-    return tuple(compiled)
+            node = trie
+            for word in pattern.split():
+                node = node.setdefault(word, {})
+            node[""] = {}  # the end of a variant
+        regex = "|".join(_word_regex(w, classes) + _follows(c, classes) for w, c in trie.items())
+        compiled.append(f"(?P<f{i}>{regex})")
+    names = tuple(frame.intent for frame in frames.frames)
+    return names, re.compile("|".join(compiled)) if compiled else None
+
+
+def _word_regex(word: str, classes: dict[str, str]) -> str:
+    if word.startswith("<") and word.endswith(">"):
+        return classes[word[1:-1]]
+    return re.escape(word)
+
+
+def _follows(node: _Trie, classes: dict[str, str]) -> str:
+    """What may follow a word of a trie (`_compile_frames`): each next word after a space,
+    optional where a variant may end there."""
+    branches = [" " + _word_regex(w, classes) + _follows(c, classes) for w, c in node.items() if w]
+    if not branches:
+        return ""
+    either = "(?:" + "|".join(branches) + ")"
+    return either + "?" if "" in node else either
 
 
 def _heard_words(text: str, phrase: str) -> bool:

@@ -360,6 +360,19 @@ def test_more_inside_a_duration(matcher: IntentMatcher) -> None:
         ("scrap the timer", "timer_cancel"),
         ("put the timer on hold", "timer_pause"),
         ("set the timer going again", "timer_resume"),
+        # Round 7: subject and outcome-report frames, navigation and timer frames.
+        ("that's him finished", "done"),
+        ("she's finished with that one", "done"),
+        ("they got the whole thing done", "done"),
+        ("we had to help her a lot", "not_yet"),
+        ("i had to finish the rest of it for her", "not_yet"),
+        ("he only did the first bit", "not_yet"),
+        ("they lost interest", "not_yet"),
+        ("nope she needed a bit of help", "not_yet"),
+        ("take us back to the last one", "previous"),
+        ("how much time remaining on the timer", "timer_status"),
+        ("i'm confused what am i supposed to say", "help"),
+        ("let's carry on where we left off", "resume"),
     ],
 )
 def test_frames_read_new_wordings(matcher: IntentMatcher, text: str, intent: str) -> None:
@@ -378,6 +391,12 @@ def test_frames_read_new_wordings(matcher: IntentMatcher, text: str, intent: str
         "no help from his brother",
         "don't scrap the timer",  # a negated command is nothing
         "could you get there on your own",  # a request is never an outcome
+        "did he give up",
+        "you gave up",
+        "i had to do the washing for him",
+        "she never needed help",
+        "she didn't give up",
+        "done and done you clever thing",
     ],
 )
 def test_frames_keep_the_word_rules(matcher: IntentMatcher, text: str) -> None:

@@ -2,7 +2,7 @@
 
 The data file is the specification: each labelled sentence is one test whose id and failure
 message name the sentence. A false *done* fails on either part of the set; every `tune`
-sentence must be right; the held-out part `held_out_7` (written before round 6, never tuned
+sentence must be right; the held-out part `held_out_8` (written before round 7, never tuned
 on, measured once) must stay above the floor it reached. The property tests then cover what
 no list of sentences can.
 """
@@ -27,14 +27,14 @@ from assistant.session import ALLOWED, ALLOWED_PAUSED, Phase
 from assistant.text import normalise
 
 DATA = Path(__file__).parent / "data" / "understanding-en.yaml"
-PARTS: tuple[str, ...] = ("tune", "held_out_7")
+PARTS: tuple[str, ...] = ("tune", "held_out_8")
 HELD_OUT = PARTS[1:]
 TUNE_FLOOR = 0.97
-HELD_OUT_FLOORS: dict[str, float] = {"held_out_7": 0.90}
-"""Held-out accuracy as measured once at the end of round 6 (91.0%), just under it (see the
+HELD_OUT_FLOORS: dict[str, float] = {"held_out_8": 0.77}
+"""Held-out accuracy as measured once at the end of round 7 (77.9%), just under it (see the
 README's understanding section). held_out, held_out_2 (round 1), held_out_3 (round 2),
-held_out_4 (round 3), held_out_5 (round 4) and held_out_6 (round 5) were seen, so they now
-live in tune."""
+held_out_4 (round 3), held_out_5 (round 4), held_out_6 (round 5) and held_out_7 (round 6)
+were seen, so they now live in tune."""
 
 # The session's own contexts, so the data says "child_step" and means what the engine allows.
 CONTEXTS: Mapping[str, frozenset[str]] = {
