@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import signal
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -484,18 +486,67 @@ def test_a_file_where_a_folder_should_be(store: TinyStore) -> None:
     assert blocker.read_bytes() == b"not a folder"
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
-def test_an_unreadable_file(store: TinyStore) -> None:
-    fill(store)
-    path = store.root / child_slug("Sam") / "chains-0001.json"
-    path.chmod(0)
+UNREADABLE_CHECK = """
+import sys
+from pathlib import Path
+from assistant.chaining import ChainState
+from assistant.errors import StoreError
+from assistant.records import SessionRecord
+from assistant.store import TinyStore, child_slug
+
+store = TinyStore(Path(sys.argv[1]))
+store.start_session(SessionRecord("s1", "Sam", "socks", 5, 5, 1.0))
+store.save_chain("Sam", "socks", ChainState.start(5), [])
+path = store.root / child_slug("Sam") / "chains-0001.json"
+path.chmod(0)
+for attempt in (
+    lambda: store.load_chain("Sam", "socks"),
+    lambda: store.save_chain("Sam", "socks", ChainState.start(5), []),
+):
     try:
-        with pytest.raises(StoreError, match="permission denied"):
-            store.load_chain("Sam", "socks")
-        with pytest.raises(StoreError, match="permission denied"):
-            store.save_chain("Sam", "socks", ChainState.start(5), [])
-    finally:
-        path.chmod(0o600)
+        attempt()
+    except StoreError as error:
+        assert "permission denied" in str(error), error
+        assert str(path) in str(error), error
+    else:
+        raise SystemExit("no StoreError for an unreadable file")
+path.chmod(0o600)
+print("ok")
+"""
+
+
+def test_an_unreadable_file(tmp_path: Path) -> None:
+    # Root reads files whatever their mode, so as root the check runs as `nobody` in a child
+    # process, in a folder that user owns: the real permission error, never skipped.
+    as_nobody = os.geteuid() == 0
+    python, env = sys.executable, dict(os.environ)
+    folder = tmp_path / "home"
+    if as_nobody:  # pytest's own folders are root's alone: use one under /tmp instead
+        folder = Path(tempfile.mkdtemp(prefix="ot-unreadable-"))
+        folder.chmod(0o755)
+        os.chown(folder, 65534, 65534)
+        # The venv's interpreter may live under /root; the system one of the same version,
+        # given the venv's packages and this checkout, runs the same code.
+        python = f"/usr/bin/python{sys.version_info[0]}.{sys.version_info[1]}"
+        site = [p for p in sys.path if p.endswith("site-packages")]
+        root = str(Path(__file__).resolve().parent.parent)
+        env["PYTHONPATH"] = os.pathsep.join([root, *site])
+    else:
+        folder.mkdir()
+    result = subprocess.run(
+        [python, "-c", UNREADABLE_CHECK, str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        user=65534 if as_nobody else None,
+        group=65534 if as_nobody else None,
+        cwd="/",
+        env=env,
+    )
+    if as_nobody:
+        shutil.rmtree(folder, ignore_errors=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
 
 
 def test_a_held_lock_times_out_with_a_clear_error(tmp_path: Path) -> None:
