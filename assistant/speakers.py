@@ -42,6 +42,7 @@ import sys
 import tempfile
 import threading
 import wave
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -250,6 +251,23 @@ class ConsoleSpeaker:
         self.stream.flush()
 
 
+def add_numbered_wav(target: Path, write: Callable[[Path], object], line: str, what: str) -> None:
+    """Put a WAV file in place as `target` (it appears only when complete) and add its line to
+    the folder's index; `write` makes the file at the path it is given."""
+    partial = target.parent / f".{target.name}.part"
+    try:
+        write(partial)
+        os.replace(partial, target)
+        with (target.parent / INDEX_NAME).open("a", encoding="utf-8") as index:
+            index.write(f"{target.name}\t{line}\n")
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise SpeechOutputError(
+            f"Cannot write the {what} file {target} ({exc.strerror}); "
+            "choose another folder with --voice DIR."
+        ) from exc
+
+
 class WavSpeaker:
     """Writes each prompt as the next numbered WAV file (0001.wav, 0002.wav, ...) in a folder.
 
@@ -303,18 +321,7 @@ class WavSpeaker:
             # cannot be reported, only waited out, and that folder is sure to be writable.
             spoken = Path(scratch) / "speech.wav"
             seconds = _synthesize(line, spoken, voice=self.voice, rate=self.rate)
-            partial = self.folder / f".{target.name}.part"
-            try:
-                shutil.copyfile(spoken, partial)
-                os.replace(partial, target)
-                with (self.folder / INDEX_NAME).open("a", encoding="utf-8") as index:
-                    index.write(f"{target.name}\t{line}\n")
-            except OSError as exc:
-                partial.unlink(missing_ok=True)
-                raise SpeechOutputError(
-                    f"Cannot write the speech file {target} ({exc.strerror}); "
-                    "choose another folder with --voice DIR."
-                ) from exc
+            add_numbered_wav(target, lambda part: shutil.copyfile(spoken, part), line, "speech")
         logger.debug("wrote %s (%.2f s): %s", target, seconds, line)
         self.written.append(target)
         self._next += 1

@@ -15,7 +15,6 @@ speaker, the next numbered WAV file next to a WAV speaker (listed in `prompts.tx
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import sys
 import tempfile
@@ -28,11 +27,11 @@ from .chime import chime_pcm, write_chime
 from .seams import Clock, Speaker
 from .speakers import (
     _NUMBERED_WAV,  # the speaker's own numbering rule, so chime and speech files interleave
-    INDEX_NAME,
     AloudSpeaker,
     ConsoleSpeaker,
     SpeechOutputError,
     WavSpeaker,
+    add_numbered_wav,
     play_wav,
 )
 
@@ -100,18 +99,7 @@ class WavChime:
 
     def chime(self) -> None:
         target = self.folder / f"{first_free_number(self.folder):04d}.wav"
-        partial = self.folder / f".{target.name}.part"
-        try:
-            write_chime(partial)
-            os.replace(partial, target)
-            with (self.folder / INDEX_NAME).open("a", encoding="utf-8") as index:
-                index.write(f"{target.name}\t{CHIME_LINE}\n")
-        except OSError as exc:
-            partial.unlink(missing_ok=True)
-            raise SpeechOutputError(
-                f"Cannot write the chime file {target} ({exc.strerror}); "
-                "choose another folder with --voice DIR."
-            ) from exc
+        add_numbered_wav(target, write_chime, CHIME_LINE, "chime")
         self.written.append(target)
 
     def close(self) -> None:
