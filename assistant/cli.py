@@ -33,6 +33,7 @@ from .mute import MutingChime, MutingSpeaker
 from .paths import data_home
 from .playbook import Playbook, find_playbook, load_playbook, playbook_files, validate_file
 from .progress import child_progress, progress_json, progress_text
+from .records import History
 from .seams import Listener, Speaker
 from .session import SessionEngine
 from .session_breaks import BreakSettings
@@ -350,8 +351,10 @@ def _known_child(store: TinyStore, name: str) -> str:
 def _progress(args: argparse.Namespace) -> int:
     store = TinyStore(data_home())
     child = _known_child(store, args.child)
-    progress = child_progress(store, child, args.playbook, _graded_ids(data_home()))
-    indicators = _indicators(store, child, args.playbook)
+    graded = _graded_ids(data_home())
+    history = store.history(child, args.playbook)  # one read of the log serves both
+    progress = child_progress(store, child, args.playbook, graded, history)
+    indicators = _indicators(store, child, history, graded, args.playbook)
     if args.json:
         data = progress_json(child, progress)
         data["indicators"] = indicators.as_json()
@@ -381,17 +384,23 @@ def _graded_ids(home: Path) -> frozenset[str]:
     return frozenset(ids)
 
 
-def _indicators(store: TinyStore, child: str, playbook: str | None = None) -> ChildIndicators:
-    """The functional indicators of `child` from the whole log, as of now."""
+def _indicators(
+    store: TinyStore,
+    child: str,
+    history: History,
+    graded: frozenset[str],
+    playbook: str | None = None,
+) -> ChildIndicators:
+    """The functional indicators of `child` from the log (`history`, already read), as of now."""
     return child_indicators(
         child,
-        store.sessions(child, playbook),
-        store.outcomes(child, playbook),
+        history.sessions,
+        history.outcomes,
         store.events(child, playbook),
         now=SystemClock().now(),
-        initiations=[Initiation(i.at, i.playbook, i.step) for i in store.initiations(child)],
+        initiations=[Initiation(i.at, i.playbook, i.step) for i in history.initiations],
         breaks=[SensoryBreak.from_record(b) for b in store.breaks(child)],
-        graded=_graded_ids(data_home()),
+        graded=graded,
     )
 
 
@@ -401,7 +410,7 @@ def _report(args: argparse.Namespace) -> int:
     home = data_home()
     store = TinyStore(home)
     child = _known_child(store, args.child)
-    indicators = _indicators(store, child)
+    indicators = _indicators(store, child, store.history(child), _graded_ids(home))
     titles = {}
     for routine in indicators.routines:
         try:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .chaining import ChainState
-from .records import Actor, ChainEvent, Outcome, OutcomeRecord, SessionRecord
+from .records import Actor, ChainEvent, History, Outcome, OutcomeRecord, SessionRecord
 from .seams import Store
 
 log = logging.getLogger(__name__)
@@ -109,13 +109,19 @@ def summarise(
 
 
 def child_progress(
-    store: Store, child: str, playbook: str | None = None, graded: AbstractSet[str] = frozenset()
+    store: Store,
+    child: str,
+    playbook: str | None = None,
+    graded: AbstractSet[str] = frozenset(),
+    history: History | None = None,
 ) -> list[PlaybookProgress]:
     """Progress of `child` in every playbook they practised (or just `playbook`); `graded`
-    names the graded-skill playbooks, whose tries are all counted."""
-    sessions = store.sessions(child, playbook)
+    names the graded-skill playbooks, whose tries are all counted. `history` is the child's
+    log already read for that playbook filter (read here when not given)."""
+    history = history or store.history(child, playbook)
+    sessions = history.sessions
     by_session: dict[str, list[OutcomeRecord]] = defaultdict(list)
-    for o in store.outcomes(child, playbook):
+    for o in history.outcomes:
         by_session[o.session_id].append(o)
     events = store.events(child, playbook)
     result = []

@@ -160,3 +160,15 @@ class InitiationRecord:
     """The 1-based step the session was at when it was said; None before the first step."""
     at: float
     """Seconds since the epoch."""
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """What a child's session files hold, read in one pass (see `Store.history`)."""
+
+    sessions: list[SessionRecord]
+    """Oldest first."""
+    outcomes: list[OutcomeRecord]
+    """Oldest session first, each session in logged order."""
+    initiations: list[InitiationRecord]
+    """Oldest session first."""

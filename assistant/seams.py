@@ -15,6 +15,7 @@ from .chaining import ChainState
 from .records import (
     BreakRecord,
     ChainEvent,
+    History,
     InitiationRecord,
     OutcomeRecord,
     SessionRecord,
@@ -144,6 +145,10 @@ class Store(Protocol):
 
     def outcomes(self, child: str, playbook: str | None = None) -> list[OutcomeRecord]:
         """Step outcomes of `child`, oldest first, in the order they were logged."""
+        ...
+
+    def history(self, child: str, playbook: str | None = None) -> History:
+        """Sessions, outcomes and initiations of `child` in one read of the log."""
         ...
 
     def speech(self, session_id: str) -> list[SpeechRecord]:

@@ -77,6 +77,7 @@ from .records import (
     BreakRecord,
     ChainEvent,
     EventKind,
+    History,
     InitiationRecord,
     Outcome,
     OutcomeRecord,
@@ -725,12 +726,7 @@ class TinyStore:
 
     def initiations(self, child: str, playbook: str | None = None) -> list[InitiationRecord]:
         """Times `child` started without being asked, oldest session first."""
-        return [
-            i
-            for f in self._session_files(child)
-            for i in f.initiations
-            if playbook is None or i.playbook == playbook
-        ]
+        return self.history(child, playbook).initiations
 
     def finish_session(self, session: SessionRecord) -> None:
         """Store the final status, end time and counts of a session started earlier."""
@@ -814,20 +810,27 @@ class TinyStore:
 
     def sessions(self, child: str, playbook: str | None = None) -> list[SessionRecord]:
         """Sessions of `child` (optionally one playbook), oldest first."""
-        return [
-            f.session
-            for f in self._session_files(child)
-            if f.session is not None and (playbook is None or f.session.playbook == playbook)
-        ]
+        return self.history(child, playbook).sessions
 
     def outcomes(self, child: str, playbook: str | None = None) -> list[OutcomeRecord]:
         """Step outcomes of `child`, oldest session first, each session in logged order."""
-        return [
-            o
-            for f in self._session_files(child)
-            for o in f.outcomes
-            if playbook is None or o.playbook == playbook
-        ]
+        return self.history(child, playbook).outcomes
+
+    def history(self, child: str, playbook: str | None = None) -> History:
+        """Sessions, outcomes and initiations of `child` from one pass over the session files
+        (each call reads them all: reports that need several kinds ask once)."""
+
+        def kept(playbook_of: str) -> bool:
+            return playbook is None or playbook_of == playbook
+
+        files = self._session_files(child)
+        return History(
+            sessions=[
+                f.session for f in files if f.session is not None and kept(f.session.playbook)
+            ],
+            outcomes=[o for f in files for o in f.outcomes if kept(o.playbook)],
+            initiations=[i for f in files for i in f.initiations if kept(i.playbook)],
+        )
 
     def speech(self, session_id: str) -> list[SpeechRecord]:
         """Non-command utterances of one session, in order; empty for an unknown session."""
