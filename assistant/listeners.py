@@ -45,7 +45,6 @@ class ScriptListener:
     def close(self) -> None:
         self._next = len(self._lines)
 
-
     def listen_for(self, seconds: float) -> Heard | Quiet | None:
         """A script never waits: its next line is there at once."""
         return self.listen()
