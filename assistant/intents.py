@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .datafile import Checker, UnreadableData, read_yaml
 from .errors import IntentsError
+from .keywords import SLOT, KeywordRule, Keywords
 from .paths import SHIPPED_INTENTS
 from .text import expand, normalise, normalise_phrase
 
@@ -110,6 +111,8 @@ class IntentPhrases:
     utterance with one of them matches no phrase as a whole."""
     frames: Frames = Frames()
     """Word classes and frames, read only when no phrase gave an intent (`matcher`)."""
+    keywords: Keywords = field(default_factory=Keywords)
+    """Keyword rules, read only when neither a phrase nor a frame gave an intent (`keywords`)."""
 
 
 def intents_file(language: str) -> Path:
@@ -128,13 +131,14 @@ def load_intents(path: Path) -> IntentPhrases:
         data,
         "",
         required={"language", "intents"},
-        optional={"fillers", "words", "distractors", "frames"},
+        optional={"fillers", "words", "distractors", "frames", "keywords"},
     )
     phrases: dict[str, tuple[str, ...]] = {}
     fillers: tuple[str, ...] = ()
     words = WordRules()
     distractors: tuple[str, ...] = ()
     frames = Frames()
+    keywords = Keywords()
     language = ""
     if top is not None:
         language = check.text(top.get("language"), "language") or ""
@@ -154,6 +158,7 @@ def load_intents(path: Path) -> IntentPhrases:
         _check_unique(phrases, check)
         distractors = _distractors(top.get("distractors", []), phrases, fillers, check)
         frames = _frames(top.get("frames", {}), check)
+        keywords = _keywords(top.get("keywords", {}), frames.classes, check)
     if check.problems or top is None:
         raise IntentsError(f"{check.summary('intents file')}.", tuple(check.problems))
     return IntentPhrases(
@@ -164,6 +169,7 @@ def load_intents(path: Path) -> IntentPhrases:
         words=words,
         distractors=distractors,
         frames=frames,
+        keywords=keywords,
     )
 
 
@@ -288,3 +294,70 @@ def _frames(raw: object, check: Checker) -> Frames:
         patterns = tuple(dict.fromkeys(" ".join(s.split()) for s in sentences if s.strip()))
         found.append(Frame(intent, patterns))
     return Frames(classes, tuple(found))
+
+
+# Keyword rules never give an outcome: done and not yet are logged, so they come only from
+# phrases and frames, which fix who did what.
+_NOT_KEYWORDS = frozenset({"done", "not_yet"})
+
+
+def _keywords(raw: object, classes: dict[str, tuple[str, ...]], check: Checker) -> Keywords:
+    """The optional `keywords` section: glue words and rules of word groups (`keywords`).
+
+    An item of `need` or `may` is a `<class>` of `frames.classes`, `{duration}`, or words.
+    """
+    section = check.mapping(raw, "keywords", required=set(), optional={"glue", "rules"})
+    if section is None:
+        return Keywords()
+    glue = _word_list(section.get("glue", []), "keywords.glue", check)
+    rules: list[KeywordRule] = []
+    for i, item in enumerate(check.items(section.get("rules", []), "keywords.rules", 0, 200)):
+        where = f"keywords.rules[{i}]"
+        rule = check.mapping(item, where, required={"intent", "need"}, optional={"may"})
+        if rule is None:
+            continue
+        intent = check.text(rule.get("intent"), f"{where}.intent")
+        if intent is not None and intent not in CANONICAL:
+            check.add(f"{where}.intent", f"{intent!r} is not a canonical intent")
+            continue
+        if intent in _NOT_KEYWORDS:
+            check.add(f"{where}.intent", "done and not_yet come only from phrases and frames")
+            continue
+        need = [
+            _keyword_items(group, f"{where}.need[{j}]", classes, check)
+            for j, group in enumerate(check.items(rule.get("need"), f"{where}.need", 1, 4))
+        ]
+        may = _keyword_items(rule.get("may", []), f"{where}.may", classes, check)
+        if intent and all(need):
+            rules.append(KeywordRule(intent, tuple(need), may))
+    return Keywords(glue, tuple(rules))
+
+
+def _keyword_items(
+    raw: object, where: str, classes: dict[str, tuple[str, ...]], check: Checker
+) -> tuple[str, ...]:
+    """The entries of one need group or of `may`: one item or a list of them."""
+    items = (
+        [(where, raw)]
+        if isinstance(raw, str)
+        else [(f"{where}[{i}]", item) for i, item in enumerate(check.items(raw, where, 0, 300))]
+    )
+    found: list[str] = []
+    for at, item in items:
+        if isinstance(item, str) and item.strip() == "{duration}":
+            found.append(SLOT)
+            continue
+        text = check.text(item, at)
+        if not text:
+            continue
+        ref = _CLASS_REF.fullmatch(text.strip())
+        if ref is not None:
+            if ref.group(1) not in classes:
+                check.add(at, f"unknown word class {ref.group(1)} (see frames.classes)")
+                continue
+            found.extend(classes[ref.group(1)])
+        elif normalise(text):
+            found.append(normalise(text))
+        else:
+            check.add(at, f"{text!r} has no words")
+    return tuple(dict.fromkeys(found))

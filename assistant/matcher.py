@@ -70,6 +70,7 @@ from rapidfuzz.distance import Indel
 
 from .durations import NUMBER_WORDS, Duration, find_duration
 from .intents import SLOT_PLACEHOLDERS, Frames, IntentPhrases
+from .keywords import SLOT, KeywordReader
 from .text import normalise
 
 log = logging.getLogger(__name__)
@@ -80,7 +81,7 @@ _NOT_LOOSE = frozenset({"done", "stop"})
 """Intents read only from their phrases as listed (or misheard), never one minor word away:
 a false done logs a lie, a false stop ends the session ("stop there" said to the child)."""
 _NEGATED = "not: "  # opens the phrase of a not_yet read as a negated done phrase
-_SLOT = "#"  # stands for the duration in phrases and utterances; normalise() never emits it
+_SLOT = SLOT  # stands for the duration in phrases and utterances; normalise() never emits it
 _MAX_ALTERNATIVES = 5  # Vosk n-best lists are short; this bounds the cost of hostile input
 _SAME_WORD = 75  # rapidfuzz ratio at which a heard word counts as a phrase word ("neck"/"next")
 _CUTOFF = 50  # below this (of 100) a phrase can matter to no decision: rivals count from 0.69
@@ -98,6 +99,8 @@ _SOUND_VOICED = str.maketrans("bdgvzqx", "ptkfsks")  # voiced and unvoiced sound
 _CODE_FROM = 0xE000  # phrase words as private-use characters (`_Phrases._encode`)
 _UNKNOWN_FROM = 0xF0000  # other words of an utterance, likewise
 _FRAME_SCORE = 0.9  # the score of an intent read from a frame (the whole utterance fits it)
+_NOT_REQUESTED = frozenset({"help"})  # "can you help me" is asked of a person, not of us
+_KEYWORD_SCORE = 0.86  # ... and from keywords (every word is the intent's, in any order)
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,6 +330,9 @@ class IntentMatcher:
         # intent. A self-phrase with a negation word in it ("with no help") negates nothing:
         # it is taken out before the words are read ("he did it with no help" -> "he did it").
         self._frame_intents, self._frames = _compile_frames(phrases.frames)
+        # Keywords read fillers as glue: "let's stop for today" keeps the "today" it needs.
+        keywords = phrases.keywords
+        self._keywords = KeywordReader(replace(keywords, glue=keywords.glue + phrases.fillers))
         negating = set(rules.negations) | {"without"}
         self._no_help = _Words(
             s for s in phrases.frames.classes.get("self", ()) if negating & set(s.split())
@@ -358,6 +364,14 @@ class IntentMatcher:
             if framed is not None and (allowed is None or framed in allowed):
                 intent = Intent(framed, {}, _FRAME_SCORE)
                 reading = replace(reading, intent=intent, unsure=None, rejected=None)
+        if (
+            reading.intent is None
+            and reading.unsure is None
+            and reading.rejected is not Rejection.CONTEXT
+        ):
+            keyword = self._by_keywords(text, allowed)
+            if keyword is not None:
+                reading = replace(reading, intent=keyword, rejected=None)
         return self._weigh(reading, confidence, alternatives)
 
     def match(self, text: str, allowed: AbstractSet[str] | None = None) -> Intent | None:
@@ -387,7 +401,7 @@ class IntentMatcher:
         if request:  # "can you say that again" -> "say that again"
             core = self._requests.remove_opening(core) or core
             owner = self._exact.get(core)
-            if owner is not None and owner not in OUTCOMES:
+            if owner is not None and owner not in OUTCOMES and owner not in _NOT_REQUESTED:
                 return self._as_listed(owner, core)
         plain = core
         sounded = self._sound_alike(core)
@@ -407,6 +421,9 @@ class IntentMatcher:
                 best["not_yet"] = flipped
             best.pop("done", None)
         floor = self.thresholds.ask_floor
+        if request:
+            for name in _NOT_REQUESTED:
+                best.pop(name, None)
         no_outcome = bool(request or self._to_child.found_in(core))
         if no_outcome:
             blocked = _best_outcome(best, floor)
@@ -421,6 +438,7 @@ class IntentMatcher:
                 {},
                 rejected=Rejection.QUESTION,
                 blocked=blocked or _best_outcome(best, floor),
+                heard=plain,
             )
         if rejected is not None and blocked is None:
             rejected = None  # nothing was held back: plain chatter, not a rejected command
@@ -456,6 +474,29 @@ class IntentMatcher:
         if heard.negated:
             return "not_yet" if name == "done" else None
         return name
+
+    def _by_keywords(self, text: str, allowed: AbstractSet[str] | None) -> Intent | None:
+        """The intent keyword rules read in `text` (`keywords`), never an outcome.
+
+        Read on the words as said, fillers as glue ("for today" keeps its "today"), a polite
+        opening dropped, never through sound-alikes (every word must be a keyword: "bed" is
+        no "bit"). A yes/no question may still be a request ("can we go back a step"): only
+        rules whose words include its opening can take it.
+        """
+        said = normalise(text)
+        request = self._requests.opens(said)
+        if request:
+            said = self._requests.remove_opening(said)
+        words = said.split()
+        kept, found, after = self._duration(words)
+        slotted = None
+        if found is not None:
+            slotted = [*kept[: found.start], _SLOT, *after, *kept[found.end :]]
+        name = self._keywords.read(words, slotted, allowed)
+        if name is None or (request and name in _NOT_REQUESTED):
+            return None
+        slots = {"seconds": found.seconds} if found and name in SLOT_PLACEHOLDERS else {}
+        return Intent(name, slots, _KEYWORD_SCORE)
 
     def _frame_of(self, text: str) -> str | None:
         """The intent of the first frame that `text` fits whole, if any."""
