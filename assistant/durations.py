@@ -11,6 +11,7 @@ What it reads, with digits allowed wherever a number word is:
 - a number and a unit: "five minutes", "ninety seconds", "an hour", "7 minute";
 - "a couple of minutes" (two);
 - halves: "two and a half minutes", "a minute and a half", "half a minute", "half an hour";
+- quarters of an hour: "a quarter of an hour", "three quarters of an hour";
 - parts from larger to smaller units: "two minutes and thirty seconds", "1 hour 15 minutes";
 - a bare number after minutes or hours: "two minutes thirty", "one hour fifteen".
 
@@ -140,6 +141,9 @@ def _part_at(words: Sequence[str], i: int) -> tuple[int, int, int] | None:
     """(seconds, unit, end) of one number-and-unit part starting at `i`."""
     if i >= len(words):
         return None
+    quarter = _quarters_at(words, i)
+    if quarter is not None:
+        return quarter
     if words[i] == "half" and i + 2 < len(words) and words[i + 1] in _ARTICLES:
         unit = _UNITS.get(words[i + 2])
         if unit is not None:  # "half a minute", "half an hour"
@@ -165,6 +169,30 @@ def _part_at(words: Sequence[str], i: int) -> tuple[int, int, int] | None:
     if not halves and _and_a_half(words, j):  # "a minute and a half"
         halves, j = 1, j + 3
     return count * unit + halves * unit // 2, unit, j
+
+
+def _quarters_at(words: Sequence[str], i: int) -> tuple[int, int, int] | None:
+    """(seconds, unit, end) of "a quarter of an hour", "three quarters of an hour", "quarter
+    of an hour" at `i` (read whole, so "an hour" inside it is no hour)."""
+    count, j = 1, i
+    if words[j] in _ARTICLES:
+        j += 1
+    elif words[j] != "quarter":
+        number = _number_at(words, j)
+        if number is None:
+            return None
+        count, j = number
+    if j >= len(words) or words[j] not in ("quarter", "quarters"):
+        return None
+    j += 1
+    if j < len(words) and words[j] == "of":
+        j += 1
+    if j < len(words) and words[j] in _ARTICLES:
+        j += 1
+    unit = _UNITS.get(words[j]) if j < len(words) else None
+    if unit is None or unit < 3600:  # quarters are of an hour
+        return None
+    return count * unit // 4, unit, j + 1
 
 
 def _couple_at(words: Sequence[str], i: int) -> int | None:

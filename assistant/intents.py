@@ -89,6 +89,13 @@ class Frames:
     classes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Class name -> normalised words or word sequences ("finish": "did", "got there")."""
     frames: tuple[Frame, ...] = ()
+    openers: tuple[str, ...] = ()
+    """Words that open a report and change nothing in it ("aye", "righto", "lovely"): taken
+    off the front when the words as said fit no frame."""
+    tails: tuple[str, ...] = ()
+    """... and that close one ("so she did", "first go", "already"), taken off the end."""
+    asides: tuple[str, ...] = ()
+    """... and that may stand anywhere in one ("gone and", "entirely"), taken out."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,7 +260,9 @@ def _check_unique(phrases: dict[str, tuple[str, ...]], check: Checker) -> None:
 
 def _frames(raw: object, check: Checker) -> Frames:
     """The word classes and frames of the optional `frames` section."""
-    section = check.mapping(raw, "frames", required=set(), optional={"classes", "rules"})
+    section = check.mapping(
+        raw, "frames", required=set(), optional={"classes", "rules", "openers", "tails", "asides"}
+    )
     if section is None:
         return Frames()
     classes: dict[str, tuple[str, ...]] = {}
@@ -293,7 +302,13 @@ def _frames(raw: object, check: Checker) -> Frames:
             continue
         patterns = tuple(dict.fromkeys(" ".join(s.split()) for s in sentences if s.strip()))
         found.append(Frame(intent, patterns))
-    return Frames(classes, tuple(found))
+    return Frames(
+        classes,
+        tuple(found),
+        openers=_word_list(section.get("openers", []), "frames.openers", check),
+        tails=_word_list(section.get("tails", []), "frames.tails", check),
+        asides=_word_list(section.get("asides", []), "frames.asides", check),
+    )
 
 
 # Keyword rules never give an outcome: done and not yet are logged, so they come only from

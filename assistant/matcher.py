@@ -100,6 +100,7 @@ _CODE_FROM = 0xE000  # phrase words as private-use characters (`_Phrases._encode
 _UNKNOWN_FROM = 0xF0000  # other words of an utterance, likewise
 _FRAME_SCORE = 0.9  # the score of an intent read from a frame (the whole utterance fits it)
 _NOT_REQUESTED = frozenset({"help"})  # "can you help me" is asked of a person, not of us
+_MAX_REPEAT = 5  # words a `<class>*` of a frame stands for at most
 _KEYWORD_SCORE = 0.86  # ... and from keywords (every word is the intent's, in any order)
 
 
@@ -330,6 +331,9 @@ class IntentMatcher:
         # intent. A self-phrase with a negation word in it ("with no help") negates nothing:
         # it is taken out before the words are read ("he did it with no help" -> "he did it").
         self._frame_intents, self._frames = _compile_frames(phrases.frames)
+        self._report_openers = _Words(phrases.frames.openers)
+        self._report_tails = _Words(phrases.frames.tails)
+        self._report_asides = _Words(phrases.frames.asides)
         # Keywords read fillers as glue: "let's stop for today" keeps the "today" it needs.
         keywords = phrases.keywords
         self._keywords = KeywordReader(replace(keywords, glue=keywords.glue + phrases.fillers))
@@ -364,14 +368,12 @@ class IntentMatcher:
             if framed is not None and (allowed is None or framed in allowed):
                 intent = Intent(framed, {}, _FRAME_SCORE)
                 reading = replace(reading, intent=intent, unsure=None, rejected=None)
-        if (
-            reading.intent is None
-            and reading.unsure is None
-            and reading.rejected is not Rejection.CONTEXT
-        ):
+        if reading.intent is None and reading.rejected is not Rejection.CONTEXT:
+            # Every word fits the rule, so a keyword reading outweighs an outcome heard only
+            # by its letters ("she did it without me asking" is no weak "she did it all").
             keyword = self._by_keywords(text, allowed)
             if keyword is not None:
-                reading = replace(reading, intent=keyword, rejected=None)
+                reading = replace(reading, intent=keyword, unsure=None, rejected=None)
         return self._weigh(reading, confidence, alternatives)
 
     def match(self, text: str, allowed: AbstractSet[str] | None = None) -> Intent | None:
@@ -390,12 +392,15 @@ class IntentMatcher:
         if owner is not None:
             return self._as_listed(owner, said)
         core = self._strip_fillers(said)
+        owner = self._exact.get(core)
+        if owner is not None:  # a listed phrase is trusted whole, whatever words it has
+            return self._as_listed(owner, core)
         if self._no_help.found_in(core):  # "with no help" negates nothing
             core = self._no_help.remove(core) or core
         if not core:
             return _Analysis(core, (), {})
         owner = self._exact.get(core)
-        if owner is not None:  # a listed phrase is trusted whole, whatever words it has
+        if owner is not None:
             return self._as_listed(owner, core)
         request = self._requests.opens(core)
         if request:  # "can you say that again" -> "say that again"
@@ -411,6 +416,10 @@ class IntentMatcher:
         if sounded is not core:
             best.pop("done", None)  # a done is never read through a sound-alike
         negated = self._negations.found_in(core)
+        if not negated and _negates(self._negations, best.get("not_yet")):
+            # Letters alone make "yep all by herself" look like "not all by herself": a
+            # phrase that says "not" is only read when a negation was heard.
+            best.pop("not_yet")
         blocked: Candidate | None = None
         rejected: Rejection | None = None
         if negated:
@@ -431,7 +440,7 @@ class IntentMatcher:
             best.pop("not_yet", None)
             rejected = Rejection.REQUEST if request else Rejection.TO_CHILD
         ranked = tuple(sorted(best.values(), key=lambda c: -c.score))
-        if not request and self._is_question(core, ranked, negated):
+        if not request and self._is_question(core, plain, ranked, negated):
             return _Analysis(
                 core,
                 (),
@@ -464,6 +473,11 @@ class IntentMatcher:
             return None
         text = heard.heard
         name = self._frame_of(text)
+        if name is None:
+            # "aye he did that himself", "she's only gone and done it", "he did it first go":
+            # the same report with words around it that change nothing.
+            text = self._trim_report(text)
+            name = self._frame_of(text) if text else None
         if name == "not_yet" and not heard.no_outcome:
             return name  # a frame of its own: "he couldn't quite manage it"
         if heard.negated:
@@ -497,6 +511,19 @@ class IntentMatcher:
             return None
         slots = {"seconds": found.seconds} if found and name in SLOT_PLACEHOLDERS else {}
         return Intent(name, slots, _KEYWORD_SCORE)
+
+    def _trim_report(self, text: str) -> str:
+        """`text` without the openers, tails and asides of the frames (`intents.Frames`)."""
+        trimmed = text
+        while True:
+            before = trimmed
+            trimmed = self._report_asides.remove(trimmed)
+            if self._report_openers.opens(trimmed):
+                trimmed = self._report_openers.remove_opening(trimmed)
+            if self._report_tails.closes(trimmed):
+                trimmed = self._report_tails.remove_closing(trimmed)
+            if trimmed == before:
+                return trimmed
 
     def _frame_of(self, text: str) -> str | None:
         """The intent of the first frame that `text` fits whole, if any."""
@@ -671,12 +698,15 @@ class IntentMatcher:
             return None  # "not that one" is not a negated "that's done": no word of it was said
         return Candidate("not_yet", f"{_NEGATED}{done.phrase}", done.score)
 
-    def _is_question(self, core: str, ranked: tuple[Candidate, ...], negated: bool) -> bool:
+    def _is_question(
+        self, core: str, plain: str, ranked: tuple[Candidate, ...], negated: bool
+    ) -> bool:
         # The phrases decide which openings are commands: "did it by herself" is a listed
         # report, "did she do it" is a question. Same for endings: "not yet" is a command,
-        # "finished yet" asks whether done.
+        # "finished yet" asks whether done. The opening as said: a sound-alike makes no
+        # question ("too easy she did it" is no "do ...").
         top = ranked[0].phrase if ranked else ""
-        if self._questions.opens(core) and top.split()[:1] != core.split()[:1]:
+        if self._questions.opens(plain) and top.split()[:1] != core.split()[:1]:
             return True
         if negated or not self._question_ends.closes(core):
             return False
@@ -975,8 +1005,18 @@ def _word_regex(word: str, classes: dict[str, str]) -> str:
 
 def _follows(node: _Trie, classes: dict[str, str]) -> str:
     """What may follow a word of a trie (`_compile_frames`): each next word after a space,
-    optional where a variant may end there."""
-    branches = [" " + _word_regex(w, classes) + _follows(c, classes) for w, c in node.items() if w]
+    optional where a variant may end there. `<class>*` is up to `_MAX_REPEAT` words of the
+    class ("he brushed <thing>* himself": "them", "his teeth all")."""
+    branches = [
+        (
+            f"(?: {classes[w[1:-2]]}){{0,{_MAX_REPEAT}}}"
+            if w.endswith(">*")
+            else " " + _word_regex(w, classes)
+        )
+        + _follows(c, classes)
+        for w, c in node.items()
+        if w
+    ]
     if not branches:
         return ""
     either = "(?:" + "|".join(branches) + ")"
@@ -1034,6 +1074,10 @@ def _more_duration(words: list[str]) -> Duration | None:
     if found is None or not found.start < at < found.end:
         return None
     return found
+
+
+def _negates(negations: _Words, candidate: Candidate | None) -> bool:
+    return candidate is not None and negations.found_in(candidate.phrase)
 
 
 def _score(best: dict[str, Candidate], name: str) -> float:

@@ -437,3 +437,91 @@ def test_an_invalid_frames_section_names_file_and_field(tmp_path: Path) -> None:
     assert any("frames.rules[1].intent: 'finish' is not a canonical intent" in p for p in problems)
     assert any("frames.rules[2].frame: is missing a ')'" in p for p in problems)
     assert any("frames.rules[3].frame: is missing" in p for p in problems)
+
+
+# -- round 8: keywords, report words, parts of a routine ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("let's move along", "next"),
+        ("forget the timer", "timer_cancel"),
+        ("don't need the timer any more", "timer_cancel"),
+        ("let's wrap it up for today", "stop"),  # "today" is a filler, and a keyword here
+        ("can we go back a step", "previous"),  # opens like a question, asked of us
+        ("keep the timer going", "timer_resume"),
+        ("how's the timer doing", "timer_status"),
+        ("give me two secs", "pause"),
+    ],
+)
+def test_keywords_read_commands_in_words_of_their_own(
+    matcher: IntentMatcher, text: str, intent: str
+) -> None:
+    found = matcher.match(text)
+    assert found is not None and found.name == intent, text
+
+
+def test_keywords_fill_the_duration_slot(matcher: IntentMatcher) -> None:
+    found = matcher.match("stick another five minutes on the timer")
+    assert found is not None and (found.name, found.slots) == ("timer_add", {"seconds": 300})
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["can you help me", "can you help me out", "could you help me please"],
+)
+def test_help_asked_as_a_request_is_asked_of_a_person(matcher: IntentMatcher, text: str) -> None:
+    assert matcher.match(text) is None
+    assert matcher.match("help me") == Intent("help", {}, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("aye he did that himself", "done"),  # an opener
+        ("she did it first go", "done"),  # a tail
+        ("she's only gone and done it", "done"),  # an aside
+        ("he did it no bother", "done"),  # "no" in it negates nothing
+        ("he brushed them all himself", "done"),  # a routine's words between
+        ("she got both socks on by herself", "done"),
+        ("he tried but couldn't", "not_yet"),
+        ("she had a go but i had to finish it off", "not_yet"),
+    ],
+)
+def test_report_words_around_a_frame_change_nothing(
+    matcher: IntentMatcher, text: str, intent: str
+) -> None:
+    found = matcher.match(text, frozenset({"done", "not_yet", "next"}))
+    assert found is not None and found.name == intent, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "she only did it with help",  # "only" is a tail, never an aside
+        "she kinda did it",
+        "he got cross with himself",  # no routine word between
+        "she wanted to do it by herself",
+        "he brushed his hair before school by himself",
+        "aye he didn't do that himself",
+    ],
+)
+def test_report_words_never_make_a_done(matcher: IntentMatcher, text: str) -> None:
+    found = matcher.match(text)
+    assert found is None or found.name != "done", text
+
+
+def test_a_not_phrase_needs_a_negation_heard(matcher: IntentMatcher) -> None:
+    # By letters "yep all by herself" is close to "not all by herself"; no "not" was said.
+    found = matcher.match("yep all by herself", frozenset({"done", "not_yet"}))
+    assert found is None or found.name != "not_yet"
+    found = matcher.match("not all by herself", frozenset({"done", "not_yet"}))
+    assert found is not None and found.name == "not_yet"
+
+
+def test_a_repeated_class_in_a_frame_is_bounded(matcher: IntentMatcher) -> None:
+    many = " ".join(["the"] * 6)
+    assert matcher.match(f"he brushed {many} himself") is None
+    found = matcher.match("he brushed the the himself")
+    assert found is not None and found.name == "done"

@@ -43,7 +43,16 @@ CONTEXTS: Mapping[str, frozenset[str]] = {
     "support": ALLOWED[Phase.SUPPORT],
     "paused": ALLOWED_PAUSED,
 }
-_GROUP_KEYS = {"sentences", "intent", "slots", "context", "confidence", "alternatives", "unsure"}
+_GROUP_KEYS = {
+    "sentences",
+    "intent",
+    "slots",
+    "context",
+    "confidence",
+    "alternatives",
+    "unsure",
+    "known_miss",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +70,8 @@ class Case:
     alternatives: tuple[str, ...] = ()
     unsure: str | None = None
     """The outcome the reading must ask about, when given."""
+    known_miss: str | None = None
+    """Why this tune sentence is still read wrong (an expected failure), when it is."""
 
     @property
     def allowed(self) -> frozenset[str] | None:
@@ -146,6 +157,7 @@ def _group(part: str, group: Mapping[str, Any]) -> list[Case]:
             confidence=float(group.get("confidence", 1.0)),
             alternatives=tuple(group.get("alternatives", ())),
             unsure=group.get("unsure"),
+            known_miss=group.get("known_miss"),
         )
         for sentence in group["sentences"]
     ]
@@ -183,7 +195,14 @@ def test_the_data_covers_every_intent_and_enough_sentences() -> None:
     assert all(c.unsure in (None, "done", "not_yet") for c in CASES)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[f"{c.part}:{c.label}" for c in CASES])
+def _param(case: Case) -> Any:
+    # A known miss must fail: the day it is read right, strict xfail fails the suite so that
+    # its mark is taken off.
+    marks = [pytest.mark.xfail(reason=case.known_miss, strict=True)] if case.known_miss else []
+    return pytest.param(case, marks=marks, id=f"{case.part}:{case.label}")
+
+
+@pytest.mark.parametrize("case", [_param(c) for c in CASES])
 def test_sentence(matcher: IntentMatcher, case: Case) -> None:
     verdict = judge(matcher, case)
     assert not verdict.false_done, f"FALSE DONE: {verdict.explain()}"
@@ -254,6 +273,9 @@ def test_word_lists_do_not_undo_each_other() -> None:
         ("a couple of minutes", 120),
         ("couple of minutes", 120),
         ("a couple minutes", 120),
+        ("a quarter of an hour", 900),  # not "an hour"
+        ("quarter of an hour", 900),
+        ("three quarters of an hour", 2700),
     ],
 )
 def test_durations(text: str, seconds: int) -> None:
@@ -276,6 +298,8 @@ def test_durations(text: str, seconds: int) -> None:
         "and a half",
         "a couple",
         "a couple of",
+        "a quarter of a minute",
+        "quarter",
     ],
 )
 def test_not_durations(text: str) -> None:
