@@ -319,11 +319,13 @@ class IntentMatcher:
         self._known = frozenset(self._vocabulary)
         # Sound-alikes lead to any phrase word except those of done phrases (and never from a
         # number word: "ten" must stay a number). See `_sound_alike`.
+        # Nor to a word that changes meaning: "dune" must not be heard as "didnae".
         done_words = {w for p in self._done.texts for w in p.split()}
+        meaning = {w for e in (*rules.negations, *rules.questions) for w in e.split()}
         self._sounds: dict[str, str] = {}
         for word in self._vocabulary:
             key = _sound_key(word)
-            if word in done_words or len(key) < 2 or len(word) < _SOUND_MIN:
+            if word in done_words or word in meaning or len(key) < 2 or len(word) < _SOUND_MIN:
                 continue
             self._sounds.setdefault(key, word)  # vocabulary is sorted: a stable choice
         self._sound_from = self._durations  # English only, as the key is English spelling
