@@ -154,6 +154,8 @@ def _part_at(words: Sequence[str], i: int) -> tuple[int, int, int] | None:
         count, j = 2, couple  # "a couple of minutes", "couple minutes"
     elif words[i] in _ARTICLES:
         count, j = 1, i + 1  # "a minute", "an hour"
+    elif words[i] in _UNITS and _and_a_half(words, i + 1):
+        count, j = 1, i  # "minute and a half timer": the article left out
     else:
         number = _number_at(words, i)
         if number is None:

@@ -61,6 +61,8 @@ class WordRules:
     """Words that show the child is spoken to ("you", "sweetie"): never an outcome."""
     praise: tuple[str, ...] = ()
     """Praise ("well done", "good job"): said to the child, never an outcome."""
+    not_praise: tuple[str, ...] = ()
+    """Sayings with a praise word in them that praise no one ("all good"): not read as praise."""
     requests: tuple[str, ...] = ()
     """Polite openings ("can you") dropped before matching; a request is never an outcome."""
     minor: tuple[str, ...] = ()

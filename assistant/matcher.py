@@ -266,6 +266,7 @@ class IntentMatcher:
         self._questions = _Words(rules.questions)
         self._question_ends = _Words(rules.question_ends)
         self._to_child = _Words((*rules.addressee, *rules.praise))
+        self._not_praise = _Words(rules.not_praise)
         self._requests = _Words(rules.requests)
         # Durations are read in English only for now; other languages get timer_start
         # without a `seconds` slot until they have a parser.
@@ -333,9 +334,12 @@ class IntentMatcher:
         # intent. A self-phrase with a negation word in it ("with no help") negates nothing:
         # it is taken out before the words are read ("he did it with no help" -> "he did it").
         self._frame_intents, self._frames = _compile_frames(phrases.frames)
-        self._report_openers = _Words(phrases.frames.openers)
-        self._report_tails = _Words(phrases.frames.tails)
-        self._report_asides = _Words(phrases.frames.asides)
+        # Report words are read after fillers are dropped, so they drop them too ("ever so
+        # nicely" is heard as "ever nicely").
+        frames = phrases.frames
+        self._report_openers = _Words(self._without_fillers(frames.openers))
+        self._report_tails = _Words(self._without_fillers(frames.tails))
+        self._report_asides = _Words(self._without_fillers(frames.asides))
         # Keywords read fillers as glue: "let's stop for today" keeps the "today" it needs.
         keywords = phrases.keywords
         self._keywords = KeywordReader(replace(keywords, glue=keywords.glue + phrases.fillers))
@@ -383,6 +387,9 @@ class IntentMatcher:
         return self.read(text, allowed).intent
 
     # -- reading the words -------------------------------------------------------------------
+
+    def _without_fillers(self, entries: Iterable[str]) -> list[str]:
+        return [e for e in (self._fillers.remove(e) for e in entries) if e]
 
     def _strip_fillers(self, norm: str) -> str:
         stripped = self._fillers.remove(norm)
@@ -435,7 +442,12 @@ class IntentMatcher:
         if request:
             for name in _NOT_REQUESTED:
                 best.pop(name, None)
-        no_outcome = bool(request or self._to_child.found_in(core))
+        # On the words as said too: a sound-alike must not hide praise ("well" -> "we'll").
+        no_outcome = bool(
+            request
+            or self._to_child.found_in(self._not_praise.remove(core))
+            or self._to_child.found_in(self._not_praise.remove(plain))
+        )
         if no_outcome:
             blocked = _best_outcome(best, floor)
             best.pop("done", None)
@@ -477,9 +489,12 @@ class IntentMatcher:
         name = self._frame_of(text)
         if name is None:
             # "aye he did that himself", "she's only gone and done it", "he did it first go":
-            # the same report with words around it that change nothing.
-            text = self._trim_report(text)
-            name = self._frame_of(text) if text else None
+            # the same report with words around it that change nothing; "not yet la", "not
+            # quite i'm afraid": a listed phrase with them.
+            trimmed = self._trim_report(text)
+            listed = self._exact.get(trimmed) if trimmed != text else None
+            text = trimmed
+            name = (listed or self._frame_of(text)) if text else None
         if name == "not_yet" and not heard.no_outcome:
             return name  # a frame of its own: "he couldn't quite manage it"
         if heard.negated:
@@ -708,6 +723,9 @@ class IntentMatcher:
         # "finished yet" asks whether done. The opening as said: a sound-alike makes no
         # question ("too easy she did it" is no "do ...").
         top = ranked[0].phrase if ranked else ""
+        said = plain.split()
+        if said[1:2] == ["to"]:
+            return False  # "had to help him out": no question opens "had to"
         if self._questions.opens(plain) and top.split()[:1] != core.split()[:1]:
             return True
         if negated or not self._question_ends.closes(core):

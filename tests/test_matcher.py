@@ -525,3 +525,48 @@ def test_a_repeated_class_in_a_frame_is_bounded(matcher: IntentMatcher) -> None:
     assert matcher.match(f"he brushed {many} himself") is None
     found = matcher.match("he brushed the the himself")
     assert found is not None and found.name == "done"
+
+
+# -- round 9 -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["well done", "well done she did it", "good girl she did it"])
+def test_praise_hidden_by_a_sound_alike_is_still_praise(matcher: IntentMatcher, text: str) -> None:
+    # "well" sounds like "we'll": the words as said still hold the praise, never a done.
+    found = matcher.match(text)
+    assert found is None or found.name != "done", text
+
+
+def test_a_saying_with_a_praise_word_in_it_praises_no_one(matcher: IntentMatcher) -> None:
+    found = matcher.match("all good she did that herself", frozenset({"done", "not_yet"}))
+    assert found is not None and found.name == "done"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("not yet la", "not_yet"), ("not quite i'm afraid", "not_yet"), ("done innit", "done")],
+)
+def test_a_listed_phrase_with_report_words_around_it(
+    matcher: IntentMatcher, text: str, intent: str
+) -> None:
+    found = matcher.match(text, frozenset({"done", "not_yet"}))
+    assert found is not None and found.name == intent, text
+
+
+def test_report_words_never_unlock_a_request(matcher: IntentMatcher) -> None:
+    assert matcher.match("can you help me") is None  # no report word was taken off
+
+
+def test_had_to_opens_no_question(matcher: IntentMatcher) -> None:
+    found = matcher.match("had to help him out a bit", frozenset({"done", "not_yet"}))
+    assert found is not None and found.name == "not_yet"
+    assert matcher.match("had he done it", frozenset({"done", "not_yet"})) is None
+
+
+@pytest.mark.parametrize("text", ["nearly done", "almost finished", "is it nearly done"])
+def test_nearly_done_is_about_the_timer_only_when_the_timer_is_named(
+    matcher: IntentMatcher, text: str
+) -> None:
+    assert matcher.match(text) is None
+    found = matcher.match("is the timer nearly done")
+    assert found is not None and found.name == "timer_status"

@@ -276,6 +276,8 @@ def test_word_lists_do_not_undo_each_other() -> None:
         ("a quarter of an hour", 900),  # not "an hour"
         ("quarter of an hour", 900),
         ("three quarters of an hour", 2700),
+        ("minute and a half", 90),  # the article left out
+        ("hour and a half", 5400),
     ],
 )
 def test_durations(text: str, seconds: int) -> None:
@@ -404,3 +406,9 @@ def test_text_sharing_no_word_with_a_done_phrase_is_never_done(
     # Near-misses ("donee", "finishd") and alternatives that do say done must not make it done.
     reading = matcher.read(text, allowed, alternatives=alternatives)
     assert reading.intent is None or reading.intent.name != "done", reading
+
+
+def test_known_misses_are_only_in_tune_and_say_why() -> None:
+    marked = [c for c in CASES if c.known_miss is not None]
+    assert all(c.part == "tune" and (c.known_miss or "").strip() for c in marked)
+    assert len(marked) <= 0.005 * len(CASES), "a known miss is an exception, not a way out"
