@@ -104,6 +104,8 @@ def parse_duration(text: str) -> int | None:
 
 def find_duration(words: Sequence[str]) -> Duration | None:
     """The first duration in `words`, taken as long as it goes; None when there is none."""
+    if _UNITS.keys().isdisjoint(words):
+        return None  # every duration names its unit: most utterances are turned down here
     for start in range(len(words)):
         parsed = _duration_at(words, start)
         if parsed is not None:

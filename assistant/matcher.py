@@ -64,6 +64,7 @@ from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from operator import itemgetter
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
@@ -100,6 +101,7 @@ _CODE_FROM = 0xE000  # phrase words as private-use characters (`_Phrases._encode
 _UNKNOWN_FROM = 0xF0000  # other words of an utterance, likewise
 _FRAME_SCORE = 0.9  # the score of an intent read from a frame (the whole utterance fits it)
 _NOT_REQUESTED = frozenset({"help"})  # "can you help me" is asked of a person, not of us
+_MAX_SNAPS = 4096  # unknown words whose nearest phrase word is remembered
 _MAX_REPEAT = 5  # words a `<class>*` of a frame stands for at most
 _KEYWORD_SCORE = 0.86  # ... and from keywords (every word is the intent's, in any order)
 
@@ -318,6 +320,7 @@ class IntentMatcher:
             {w for p in (*self._plain.texts, *self._slotted.texts) for w in p.split()}
         )
         self._known = frozenset(self._vocabulary)
+        self._snaps: dict[str, str] = {}
         # Sound-alikes lead to any phrase word except those of done phrases (and never from a
         # number word: "ten" must stay a number). See `_sound_alike`.
         # Nor to a word that changes meaning: "dune" must not be heard as "didnae".
@@ -647,16 +650,21 @@ class IntentMatcher:
 
     def _snap(self, text: str) -> list[str]:
         """The words of `text`, each unknown one replaced by the nearest phrase word, if close."""
-        snapped: list[str] = []
-        for word in text.split():
-            if word not in self._known:
-                hit = process.extractOne(
-                    word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=_SAME_WORD
-                )
-                if hit is not None:
-                    word = hit[0]
-            snapped.append(word)
-        return snapped
+        return [self._snapped(word) if word not in self._known else word for word in text.split()]
+
+    def _snapped(self, word: str) -> str:
+        """The phrase word nearest to an unknown `word`, or `word`; remembered, as a parent
+        says the same words again and again (and one read snaps the same words twice)."""
+        found = self._snaps.get(word)
+        if found is None:
+            hit = process.extractOne(
+                word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=_SAME_WORD
+            )
+            found = hit[0] if hit is not None else word
+            if len(self._snaps) >= _MAX_SNAPS:
+                self._snaps.clear()  # bounded: hostile input cannot grow it without end
+            self._snaps[word] = found
+        return found
 
     def _sound_alike(self, core: str) -> str:
         """`core` with unknown words read as the phrase words they sound like (or `core`).
@@ -877,12 +885,16 @@ class _Phrases:
             lo = size * cutoff / (2 - cutoff) - 1e-9
             hi = size * (2 - cutoff) / cutoff + 1e-9
             indices = [i for i in indices if lo <= len(self.texts[i]) <= hi]
+        if not indices:
+            return {}
         unknown: dict[str, str] = {}
+        pick = itemgetter(*indices) if len(indices) > 1 else lambda codes: [codes[indices[0]]]
+        coded = pick(self._coded)
         found = {
             indices[i]: s
             for _, s, i in process.extract(
                 self._encode(words, unknown),
-                [self._coded[i] for i in indices],
+                coded,
                 scorer=Indel.normalized_similarity,
                 limit=None,
                 score_cutoff=_CUTOFF / 100,
@@ -891,7 +903,7 @@ class _Phrases:
         if content != words:
             for _, s, i in process.extract(
                 self._encode(content, unknown),
-                [self._coded_content[i] for i in indices],
+                pick(self._coded_content),
                 scorer=Indel.normalized_similarity,
                 limit=None,
                 score_cutoff=_CUTOFF / 100,

@@ -5,7 +5,7 @@ It reads tests/data/understanding-en.yaml with the shipped English intents, in e
 session context, with its recogniser confidence and alternatives, and prints:
 
 - accuracy, false *done*, and outcome misses asked about instead ("asked") per part of the
-  set (tune, held_out_8) and overall;
+  set (tune and the held-out part) and overall;
 - parse time per sentence (one `IntentMatcher.read`), p50 and p99 over every sentence of the
   set, `--rounds` times (default 20) after one warm-up pass;
 - a confusion summary of the errors (expected -> got, per part), and the missed sentences of
