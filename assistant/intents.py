@@ -61,8 +61,9 @@ class WordRules:
     """Words that show the child is spoken to ("you", "sweetie"): never an outcome."""
     praise: tuple[str, ...] = ()
     """Praise ("well done", "good job"): said to the child, never an outcome."""
-    not_praise: tuple[str, ...] = ()
-    """Sayings with a praise word in them that praise no one ("all good"): not read as praise."""
+    not_to_child: tuple[str, ...] = ()
+    """Sayings with a word of `addressee` or `praise` in them that are not said to the child
+    ("all good", "you know", "fair play"): read as neither."""
     requests: tuple[str, ...] = ()
     """Polite openings ("can you") dropped before matching; a request is never an outcome."""
     minor: tuple[str, ...] = ()

@@ -60,7 +60,7 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -268,7 +268,7 @@ class IntentMatcher:
         self._questions = _Words(rules.questions)
         self._question_ends = _Words(rules.question_ends)
         self._to_child = _Words((*rules.addressee, *rules.praise))
-        self._not_praise = _Words(rules.not_praise)
+        self._not_to_child = _Words(rules.not_to_child)
         self._requests = _Words(rules.requests)
         # Durations are read in English only for now; other languages get timer_start
         # without a `seconds` slot until they have a parser.
@@ -448,8 +448,8 @@ class IntentMatcher:
         # On the words as said too: a sound-alike must not hide praise ("well" -> "we'll").
         no_outcome = bool(
             request
-            or self._to_child.found_in(self._not_praise.remove(core))
-            or self._to_child.found_in(self._not_praise.remove(plain))
+            or self._to_child.found_in(self._not_to_child.remove(core))
+            or self._to_child.found_in(self._not_to_child.remove(plain))
         )
         if no_outcome:
             blocked = _best_outcome(best, floor)
@@ -494,10 +494,11 @@ class IntentMatcher:
             # "aye he did that himself", "she's only gone and done it", "he did it first go":
             # the same report with words around it that change nothing; "not yet la", "not
             # quite i'm afraid": a listed phrase with them.
-            trimmed = self._trim_report(text)
-            listed = self._exact.get(trimmed) if trimmed != text else None
-            text = trimmed
-            name = (listed or self._frame_of(text)) if text else None
+            for trimmed in self._trimmings(text):
+                name = self._exact.get(trimmed) or self._frame_of(trimmed)
+                if name is not None:
+                    text = trimmed
+                    break
         if name == "not_yet" and not heard.no_outcome:
             return name  # a frame of its own: "he couldn't quite manage it"
         if heard.negated:
@@ -527,23 +528,30 @@ class IntentMatcher:
         if found is not None:
             slotted = [*kept[: found.start], _SLOT, *after, *kept[found.end :]]
         name = self._keywords.read(words, slotted, allowed)
-        if name is None or (request and name in _NOT_REQUESTED):
-            return None
+        if name is None or (request and name in _NOT_REQUESTED and name in words):
+            return None  # "can you help me" is asked of a person; "could you explain ..." of us
         slots = {"seconds": found.seconds} if found and name in SLOT_PLACEHOLDERS else {}
         return Intent(name, slots, _KEYWORD_SCORE)
 
-    def _trim_report(self, text: str) -> str:
-        """`text` without the openers, tails and asides of the frames (`intents.Frames`)."""
+    def _trimmings(self, text: str) -> Iterator[str]:
+        """`text` with the asides, openers and tails of the frames (`intents.Frames`) taken
+        off one at a time, least first: the first that reads is the one meant, so an opener
+        never eats into a report that already fits ("she did it herself")."""
         trimmed = text
-        while True:
+        while trimmed:
             before = trimmed
-            trimmed = self._report_asides.remove(trimmed)
-            if self._report_openers.opens(trimmed):
-                trimmed = self._report_openers.remove_opening(trimmed)
-            if self._report_tails.closes(trimmed):
-                trimmed = self._report_tails.remove_closing(trimmed)
+            for words, take in (
+                (self._report_asides, _words_remove),
+                (self._report_openers, _words_remove_opening),
+                (self._report_tails, _words_remove_closing),
+            ):
+                less = take(words, trimmed)
+                if less != trimmed:
+                    trimmed = less
+                    if trimmed:
+                        yield trimmed
             if trimmed == before:
-                return trimmed
+                return
 
     def _frame_of(self, text: str) -> str | None:
         """The intent of the first frame that `text` fits whole, if any."""
@@ -1106,6 +1114,18 @@ def _more_duration(words: list[str]) -> Duration | None:
     if found is None or not found.start < at < found.end:
         return None
     return found
+
+
+def _words_remove(words: _Words, text: str) -> str:
+    return words.remove(text)
+
+
+def _words_remove_opening(words: _Words, text: str) -> str:
+    return words.remove_opening(text) if words.opens(text) else text
+
+
+def _words_remove_closing(words: _Words, text: str) -> str:
+    return words.remove_closing(text) if words.closes(text) else text
 
 
 def _negates(negations: _Words, candidate: Candidate | None) -> bool:
