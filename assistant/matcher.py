@@ -55,6 +55,7 @@ only when the whole utterance is one, and never takes *done* from a guess:
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import re
@@ -840,8 +841,9 @@ class _Phrases:
         word score of every phrase is computed in one C call (`_by_words`)."""
         self._coded: list[str] = []
         self._coded_content: list[str] = []
-        self._index: dict[str, list[int]] = {}
-        """Word -> indices of the phrases that have it (built on first use)."""
+        self._index: dict[str, tuple[list[int], list[int]]] = {}
+        """Word -> lengths and indices of the phrases that have it, shortest first (built on
+        first use)."""
 
     def add(self, name: str, phrase: str) -> None:
         words = phrase.split()
@@ -877,24 +879,21 @@ class _Phrases:
         length are left out too, as in `_window`.
         """
         if not self._index:
-            for i, phrase_words in enumerate(self.words):
-                for word in set(phrase_words):
-                    self._index.setdefault(word, []).append(i)
-        shared: set[int] = set()
-        for word in set(content):
-            hit = self._index.get(word)
-            if hit is not None:
-                shared.update(hit)
-        if not shared:
-            return {}
-        indices = sorted(shared)
+            self._build_index()
+        lo, hi = 0.0, math.inf
         if cutoff >= _WINDOW_FROM:
             size = len(" ".join(words))
             lo = size * cutoff / (2 - cutoff) - 1e-9
             hi = size * (2 - cutoff) / cutoff + 1e-9
-            indices = [i for i in indices if lo <= len(self.texts[i]) <= hi]
-        if not indices:
+        shared: set[int] = set()
+        for word in set(content):
+            hit = self._index.get(word)
+            if hit is not None:
+                lengths, order = hit
+                shared.update(order[bisect_left(lengths, lo) : bisect_right(lengths, hi)])
+        if not shared:
             return {}
+        indices = sorted(shared)
         unknown: dict[str, str] = {}
         pick = itemgetter(*indices) if len(indices) > 1 else lambda codes: [codes[indices[0]]]
         coded = pick(self._coded)
@@ -919,6 +918,17 @@ class _Phrases:
                 if s > found.get(indices[i], 0.0):
                     found[indices[i]] = s
         return found
+
+    def _build_index(self) -> None:
+        """Word -> the phrases that have it, shortest first, with their lengths: a window of
+        lengths is then one slice per word (`_by_words`)."""
+        found: dict[str, list[int]] = {}
+        for i, phrase_words in enumerate(self.words):
+            for word in set(phrase_words):
+                found.setdefault(word, []).append(i)
+        for word, hits in found.items():
+            hits.sort(key=lambda i: len(self.texts[i]))
+            self._index[word] = ([len(self.texts[i]) for i in hits], hits)
 
     def _window(self, text: str, cutoff: float) -> tuple[list[str], list[int]]:
         """The phrases whose length lets them reach `cutoff` against `text`, with indices.
@@ -1076,6 +1086,7 @@ def _heard_words(text: str, phrase: str) -> bool:
     return 2 * sum(word in said for word in words) >= len(words)
 
 
+@functools.lru_cache(maxsize=8192)  # pure, and the same few hundred words come again and again
 def _sound_key(word: str) -> str:
     """A rough key of how an English word sounds: "paws" and "pause" both read "ps".
 
