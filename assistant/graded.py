@@ -168,7 +168,8 @@ class GradedEngine:
         return None
 
     def reading(self, state: GradedState, heard: Utterance | str) -> Reading:
-        return read_heard(self.matcher, heard, ALLOWED_PAUSED if state.paused else ALLOWED)
+        allowed = ALLOWED_PAUSED if state.paused else ALLOWED
+        return read_heard(self.matcher, heard, allowed, state.session.child)
 
     # -- utterances -------------------------------------------------------------------------
 

@@ -58,7 +58,12 @@ class WordRules:
     question_ends: tuple[str, ...] = ()
     """An utterance closing with one of these ("done yet") is a question too, unless negated."""
     addressee: tuple[str, ...] = ()
-    """Words that show the child is spoken to ("you", "sweetie"): never an outcome."""
+    """Words that show the child is spoken to ("you", "your"): never an outcome."""
+    vocatives: tuple[str, ...] = ()
+    """Names a parent calls someone by ("sweetie", "mate"): talk to the child, never an
+    outcome, unless a word of `third_person` speaks of the child ("she's done mate")."""
+    third_person: tuple[str, ...] = ()
+    """Words that speak of the child rather than to them ("she", "he", "the child")."""
     praise: tuple[str, ...] = ()
     """Praise ("well done", "good job"): said to the child, never an outcome."""
     not_to_child: tuple[str, ...] = ()
@@ -99,6 +104,10 @@ class Frames:
     """... and that close one ("so she did", "first go", "already"), taken off the end."""
     asides: tuple[str, ...] = ()
     """... and that may stand anywhere in one ("gone and", "entirely"), taken out."""
+    joins: tuple[str, ...] = ()
+    """Words that join two reports ("and", "so", "but"): an utterance may be split after them."""
+    clause_starts: tuple[str, ...] = ()
+    """Words a report opens with ("she", "i", "no"): an utterance may be split before them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,7 +273,10 @@ def _check_unique(phrases: dict[str, tuple[str, ...]], check: Checker) -> None:
 def _frames(raw: object, check: Checker) -> Frames:
     """The word classes and frames of the optional `frames` section."""
     section = check.mapping(
-        raw, "frames", required=set(), optional={"classes", "rules", "openers", "tails", "asides"}
+        raw,
+        "frames",
+        required=set(),
+        optional={"classes", "rules", "openers", "tails", "asides", "joins", "clause_starts"},
     )
     if section is None:
         return Frames()
@@ -311,6 +323,8 @@ def _frames(raw: object, check: Checker) -> Frames:
         openers=_word_list(section.get("openers", []), "frames.openers", check),
         tails=_word_list(section.get("tails", []), "frames.tails", check),
         asides=_word_list(section.get("asides", []), "frames.asides", check),
+        joins=_word_list(section.get("joins", []), "frames.joins", check),
+        clause_starts=_word_list(section.get("clause_starts", []), "frames.clause_starts", check),
     )
 
 

@@ -270,6 +270,8 @@ class IntentMatcher:
         self._question_ends = _Words(rules.question_ends)
         self._to_child = _Words((*rules.addressee, *rules.praise))
         self._not_to_child = _Words(rules.not_to_child)
+        self._vocatives = _Words(rules.vocatives)
+        self._third_person = _Words(rules.third_person)
         self._requests = _Words(rules.requests)
         # Durations are read in English only for now; other languages get timer_start
         # without a `seconds` slot until they have a parser.
@@ -344,6 +346,8 @@ class IntentMatcher:
         self._report_openers = _Words(self._without_fillers(frames.openers))
         self._report_tails = _Words(self._without_fillers(frames.tails))
         self._report_asides = _Words(self._without_fillers(frames.asides))
+        self._joins = frozenset(frames.joins)
+        self._clause_starts = frozenset(frames.clause_starts)
         # Keywords read fillers as glue: "let's stop for today" keeps the "today" it needs.
         keywords = phrases.keywords
         self._keywords = KeywordReader(replace(keywords, glue=keywords.glue + phrases.fillers))
@@ -361,13 +365,18 @@ class IntentMatcher:
         *,
         confidence: float = 1.0,
         alternatives: Sequence[str] = (),
+        child: str = "",
     ) -> Reading:
         """Read `text` in a context that takes the intents in `allowed` (all when None).
 
         `confidence` (the recogniser's mean word confidence, 0..1) and `alternatives` (its
         other readings, best first) only ever hold an intent back, never add one: typed text
-        (1.0 and none) stands on its own.
+        (1.0 and none) stands on its own. `child` is the child's name: said, it reads as "the
+        child" ("sam did it herself" is "the child did it herself").
         """
+        if child:
+            text = _as_child(text, child)
+            alternatives = tuple(_as_child(a, child) for a in alternatives)
         heard = self._analyse(text)
         reading = self._decide(heard, allowed)
         if reading.intent is None and reading.rejected not in (
@@ -447,11 +456,7 @@ class IntentMatcher:
             for name in _NOT_REQUESTED:
                 best.pop(name, None)
         # On the words as said too: a sound-alike must not hide praise ("well" -> "we'll").
-        no_outcome = bool(
-            request
-            or self._to_child.found_in(self._not_to_child.remove(core))
-            or self._to_child.found_in(self._not_to_child.remove(plain))
-        )
+        no_outcome = bool(request or self._to_child_in(core) or self._to_child_in(plain))
         if no_outcome:
             blocked = _best_outcome(best, floor)
             best.pop("done", None)
@@ -480,6 +485,14 @@ class IntentMatcher:
             no_outcome=no_outcome,
         )
 
+    def _to_child_in(self, text: str) -> bool:
+        """Whether `text` is said to the child: "you", praise, or a name the child is called by
+        when the child is not spoken of ("well done mate"; "she's done mate" is not)."""
+        text = self._not_to_child.remove(text)
+        if self._to_child.found_in(text):
+            return True
+        return self._vocatives.found_in(text) and not self._third_person.found_in(text)
+
     def _framed(self, heard: _Analysis) -> str | None:
         """The intent a frame reads in `heard`, under the same word rules as the phrases.
 
@@ -489,8 +502,17 @@ class IntentMatcher:
         """
         if self._frames is None or not heard.heard:
             return None
-        text = heard.heard
-        name = self._frame_of(text)
+        name = self._report_of(heard.heard)
+        if name is None and not heard.no_outcome:
+            name = self._clauses(heard.heard)
+        if name is None or (name in OUTCOMES and heard.no_outcome):
+            return None
+        return name
+
+    def _report_of(self, text: str, *, listed: bool = False) -> str | None:
+        """The intent the frames read in one report (`_framed`), negation applied; with
+        `listed`, a listed phrase is one report too (a part of `_clauses`: "not quite")."""
+        name = (self._exact.get(text) if listed else None) or self._frame_of(text)
         if name is None:
             # "aye he did that himself", "she's only gone and done it", "he did it first go":
             # the same report with words around it that change nothing; "not yet la", "not
@@ -500,16 +522,36 @@ class IntentMatcher:
                 if name is not None:
                     text = trimmed
                     break
-        if name == "not_yet" and not heard.no_outcome:
+        if name == "not_yet":
             return name  # a frame of its own: "he couldn't quite manage it"
-        if heard.negated:
-            text = self._negations.remove(text)
-            name = self._frame_of(text)
-        if name is None or (name in OUTCOMES and heard.no_outcome):
-            return None
-        if heard.negated:
+        if self._negations.found_in(text):
+            name = self._frame_of(self._negations.remove(text))
             return "not_yet" if name == "done" else None
         return name
+
+    def _clauses(self, text: str) -> str | None:
+        """An outcome told in two reports ("he didn't do it i did it", "she couldn't get it so i
+        helped her"): both must read as outcomes; *not yet* if either is, *done* only if both
+        are. Split where a report opens or after a joining word (`intents.Frames`)."""
+        words = text.split()
+        for at in range(1, len(words)):
+            if words[at] not in self._clause_starts and words[at - 1] not in self._joins:
+                continue
+            left = words[:at]
+            right = words[at:]
+            while left and left[-1] in self._joins:
+                left = left[:-1]
+            while right and right[0] in self._joins:
+                right = right[1:]
+            if not left or not right:
+                continue
+            first = self._report_of(" ".join(left), listed=True)
+            if first not in OUTCOMES:
+                continue
+            second = self._report_of(" ".join(right), listed=True)
+            if second in OUTCOMES:
+                return "not_yet" if "not_yet" in (first, second) else "done"
+        return None
 
     def _by_keywords(self, text: str, allowed: AbstractSet[str] | None) -> Intent | None:
         """The intent keyword rules read in `text` (`keywords`), never an outcome.
@@ -1125,6 +1167,30 @@ def _more_duration(words: list[str]) -> Duration | None:
     if found is None or not found.start < at < found.end:
         return None
     return found
+
+
+def _as_child(text: str, child: str) -> str:
+    """`text` with the child's name (and "name's") said as "the child" ("the child's")."""
+    name = normalise(child).split()
+    if not name:
+        return text
+    words = normalise(text).split()
+    out: list[str] = []
+    at, size = 0, len(name)
+    while at < len(words):
+        if words[at : at + size - 1] == name[:-1] and at + size - 1 < len(words):
+            last = words[at + size - 1]
+            if last == name[-1]:
+                out += ["the", "child"]
+                at += size
+                continue
+            if last == name[-1] + "'s":
+                out += ["the", "child's"]
+                at += size
+                continue
+        out.append(words[at])
+        at += 1
+    return " ".join(out)
 
 
 def _words_remove(words: _Words, text: str) -> str:

@@ -206,14 +206,18 @@ Result = tuple[SessionState, list[Effect]]
 
 
 def read_heard(
-    matcher: IntentMatcher, heard: Utterance | str, allowed: AbstractSet[str]
+    matcher: IntentMatcher, heard: Utterance | str, allowed: AbstractSet[str], child: str = ""
 ) -> Reading:
     """How an utterance reads when only `allowed` intents make sense, with the recogniser's
-    confidence and alternatives when it gave them."""
+    confidence and alternatives when it gave them; the child's name reads as "the child"."""
     if isinstance(heard, str):
-        return matcher.read(heard, allowed)
+        return matcher.read(heard, allowed, child=child)
     return matcher.read(
-        heard.text, allowed, confidence=heard.confidence, alternatives=heard.alternatives
+        heard.text,
+        allowed,
+        confidence=heard.confidence,
+        alternatives=heard.alternatives,
+        child=child,
     )
 
 
@@ -289,7 +293,7 @@ class SessionEngine:
     def reading(self, state: SessionState, heard: Utterance | str) -> Reading:
         """How an utterance reads in `state` (only the intents that make sense now count)."""
         allowed = ALLOWED_PAUSED if state.paused else ALLOWED[state.phase]
-        return read_heard(self.matcher, heard, allowed)
+        return read_heard(self.matcher, heard, allowed, state.session.child)
 
     # -- utterances -------------------------------------------------------------------------
 

@@ -570,3 +570,55 @@ def test_nearly_done_is_about_the_timer_only_when_the_timer_is_named(
     assert matcher.match(text) is None
     found = matcher.match("is the timer nearly done")
     assert found is not None and found.name == "timer_status"
+
+
+# -- round 11 ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("kofi has finished it on his own", "done"),
+        ("kofi's done it by himself", "done"),
+        ("kofi needed help", "not_yet"),
+    ],
+)
+def test_the_childs_name_is_a_subject(matcher: IntentMatcher, text: str, intent: str) -> None:
+    outcomes = frozenset({"done", "not_yet"})
+    found = matcher.read(text, outcomes, child="Kofi").intent
+    assert found is not None and found.name == intent, text
+    assert matcher.read(text, outcomes).intent is None  # a name it was not told is no one
+
+
+@pytest.mark.parametrize("text", ["kofi you did it", "well done kofi", "kofi did it again"])
+def test_the_childs_name_changes_no_word_rule(matcher: IntentMatcher, text: str) -> None:
+    found = matcher.read(text, child="Kofi").intent
+    assert found is None or found.name != "done", text
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("he didn't do it i did it", "not_yet"),
+        ("she couldn't get it so i helped her", "not_yet"),
+        ("she had a meltdown and didn't do it", "not_yet"),
+        ("that's done she did it herself", "done"),
+    ],
+)
+def test_two_reports_in_one(matcher: IntentMatcher, text: str, intent: str) -> None:
+    found = matcher.match(text, frozenset({"done", "not_yet"}))
+    assert found is not None and found.name == intent, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "she did it and then she cried",  # one part reads as nothing: no outcome
+        "she did it but not on her own",
+        "he did it himself but i helped",
+        "she did it you helped",
+    ],
+)
+def test_two_reports_never_make_a_done_from_a_doubt(matcher: IntentMatcher, text: str) -> None:
+    found = matcher.match(text, frozenset({"done", "not_yet"}))
+    assert found is None or found.name != "done", text

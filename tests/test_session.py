@@ -342,3 +342,16 @@ def test_sensory_break_uses_the_childs_length_and_timer_controls(
     assert d.spoken[-1] == "No timer is running."
     d.say("next")
     assert d.state.step_number == 2
+
+
+def test_the_childs_name_reads_as_the_child(
+    matcher: IntentMatcher, toothbrushing: Playbook
+) -> None:
+    d = drive(matcher, toothbrushing)
+    d.say(*["next"] * 8)
+    d.say("sam has finished it on his own")
+    assert d.logged[-1] == (9, Actor.CHILD, Outcome.DONE)
+    d = drive(matcher, toothbrushing)
+    d.say(*["next"] * 8)
+    d.say("sam you did it")  # to the child: never an outcome
+    assert len(d.logged) == 8 and not d.state.ended
