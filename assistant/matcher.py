@@ -650,8 +650,12 @@ class IntentMatcher:
 
     def _loose(self, best: dict[str, Candidate], core: str) -> None:
         """Raise `best` with readings one minor word away, less `_LIGHT_COST`."""
+        snapped = self._snap(core)
+        unknown = sum(word not in self._known for word in snapped)
+        if _beyond_loose(unknown, len(snapped)):
+            return
         found: dict[str, Candidate] = {}
-        self._trimmed.collect(found, core, self._snap(core), _LOOSE_MIN)  # a minor word left out
+        self._trimmed.collect(found, core, snapped, _LOOSE_MIN)  # a minor word left out
         words = core.split()
         if len(words) >= 3:
             tried = 0
@@ -1042,12 +1046,18 @@ class _Phrases:
         """
         content = [w for w in words if w not in self.minor] or words
         chosen: dict[str, tuple[float, float, int]] = {}
-        for index, by_words in self._by_words(words, content, cutoff).items():
-            letters = fuzz.ratio(text, self.texts[index], score_cutoff=cutoff * 100)
-            if not letters:
-                continue
+        scored = self._by_words(words, content, cutoff)
+        if not scored:
+            return
+        indices = list(scored)
+        texts = itemgetter(*indices)(self.texts) if len(indices) > 1 else [self.texts[indices[0]]]
+        # Letters of every phrase in one C call; those below the cutoff are left out.
+        floor = cutoff * 100
+        hits = process.extract(text, texts, scorer=fuzz.ratio, limit=None, score_cutoff=floor)
+        for _, letters, at in sorted(hits, key=lambda hit: hit[2]):  # phrase order, as listed
+            index = indices[at]
             letters /= 100
-            key = (min(letters, by_words), letters, -index)
+            key = (min(letters, scored[index]), letters, -index)
             name = self.owners[index]
             held = chosen.get(name)
             if held is None or key > held:
@@ -1167,6 +1177,17 @@ def _more_duration(words: list[str]) -> Duration | None:
     if found is None or not found.start < at < found.end:
         return None
     return found
+
+
+def _beyond_loose(unknown: int, size: int) -> bool:
+    """Whether `size` words, `unknown` of them in no phrase, can reach no loose reading.
+
+    A loose reading needs a word score of `_LOOSE_MIN` (0.92): 2 * common / (size + phrase
+    words), where an unknown word is common to nothing. With k words read and u unknown, the
+    best is 2(k - u) / (2k - u) >= 0.92, so k >= 6.75 for one unknown word and k >= 13.5 for
+    two: shorter utterances with them are not scored loosely at all (the same readings).
+    """
+    return (unknown >= 1 and size <= 6) or (unknown >= 2 and size <= 13)
 
 
 def _as_child(text: str, child: str) -> str:
