@@ -32,8 +32,9 @@ PARTS: tuple[str, ...] = ("tune", "held_out_12")
 HELD_OUT = PARTS[1:]
 TUNE_FLOOR = 0.97
 HELD_OUT_FLOORS: dict[str, float] = {"held_out_12": 0.82}
-"""Held-out accuracy as measured once at the end of round 11 (82.4%), just under it. held_out to held_out_11 (rounds 1-10) and dev_9 to
-dev_12 were seen, so they now live in tune (see the README's understanding section)."""
+"""Held-out accuracy as measured once at the end of round 11 (82.4%), just under it. held_out
+to held_out_11 (rounds 1-10) and dev_9 to dev_12 were seen, so they now live in tune (see the
+README's understanding section)."""
 
 # The session's own contexts, so the data says "child_step" and means what the engine allows.
 CONTEXTS: Mapping[str, frozenset[str]] = {
