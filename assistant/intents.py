@@ -71,6 +71,9 @@ class WordRules:
     ("all good", "you know", "fair play"): read as neither."""
     requests: tuple[str, ...] = ()
     """Polite openings ("can you") dropped before matching; a request is never an outcome."""
+    log_requests: tuple[str, ...] = ()
+    """Verbs that make a request a report ("could you mark that one as done"): asking the
+    assistant to log is telling it the outcome."""
     minor: tuple[str, ...] = ()
     """Small words ("the", "it", "my") that cost little when added or left out: "say it again"
     reads as "say again" (fsticuffs charges stop words 0.1 instead of a whole word)."""

@@ -273,6 +273,7 @@ class IntentMatcher:
         self._vocatives = _Words(rules.vocatives)
         self._third_person = _Words(rules.third_person)
         self._requests = _Words(rules.requests)
+        self._log_requests = _Words(rules.log_requests)
         # Durations are read in English only for now; other languages get timer_start
         # without a `seconds` slot until they have a parser.
         self._durations = self.language == "en"
@@ -427,6 +428,7 @@ class IntentMatcher:
         request = self._requests.opens(core)
         if request:  # "can you say that again" -> "say that again"
             core = self._requests.remove_opening(core) or core
+            request = not self._log_requests.opens(core)  # "could you mark that as done"
             owner = self._exact.get(core)
             if owner is not None and owner not in OUTCOMES and owner not in _NOT_REQUESTED:
                 return self._as_listed(owner, core)
@@ -562,6 +564,8 @@ class IntentMatcher:
         rules whose words include its opening can take it.
         """
         said = normalise(text)
+        while self._fillers.opens(said):  # "hey could you skip this step"
+            said = self._fillers.remove_opening(said)
         request = self._requests.opens(said)
         if request:
             said = self._requests.remove_opening(said)

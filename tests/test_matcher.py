@@ -622,3 +622,28 @@ def test_two_reports_in_one(matcher: IntentMatcher, text: str, intent: str) -> N
 def test_two_reports_never_make_a_done_from_a_doubt(matcher: IntentMatcher, text: str) -> None:
     found = matcher.match(text, frozenset({"done", "not_yet"}))
     assert found is None or found.name != "done", text
+
+
+# -- round 12 ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("could you mark that one as done", "done"),  # asking to log is telling the outcome
+        ("can you log that as not yet", "not_yet"),
+        ("hey could you skip this step for now", "skip"),  # a filler before the request
+        ("hey could you cancel the break timer", "timer_cancel"),
+    ],
+)
+def test_requests_to_log_or_after_a_filler(matcher: IntentMatcher, text: str, intent: str) -> None:
+    found = matcher.match(text)
+    assert found is not None and found.name == intent, text
+
+
+@pytest.mark.parametrize(
+    "text", ["could you do it by yourself", "can you mark your name on it", "could you finish it"]
+)
+def test_other_requests_are_still_no_outcome(matcher: IntentMatcher, text: str) -> None:
+    found = matcher.match(text)
+    assert found is None or found.name not in ("done", "not_yet"), text
