@@ -715,6 +715,8 @@ class IntentMatcher:
         """The phrase word nearest to an unknown `word`, or `word`; remembered, as a parent
         says the same words again and again (and one read snaps the same words twice)."""
         found = self._snaps.get(word)
+        if found is None and _negating_prefix(word, self._known):
+            found = word  # "discontinue" is no "continue", "unready" no "ready"
         if found is None:
             hit = process.extractOne(
                 word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=_SAME_WORD
@@ -1181,6 +1183,16 @@ def _more_duration(words: list[str]) -> Duration | None:
     if found is None or not found.start < at < found.end:
         return None
     return found
+
+
+_NEGATING_PREFIXES = ("dis", "un", "non", "in", "im")
+
+
+def _negating_prefix(word: str, known: AbstractSet[str]) -> bool:
+    """Whether `word` is a known word with a prefix that turns its meaning around."""
+    return any(
+        word.startswith(prefix) and word[len(prefix) :] in known for prefix in _NEGATING_PREFIXES
+    )
 
 
 def _beyond_loose(unknown: int, size: int) -> bool:

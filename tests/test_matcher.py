@@ -647,3 +647,10 @@ def test_requests_to_log_or_after_a_filler(matcher: IntentMatcher, text: str, in
 def test_other_requests_are_still_no_outcome(matcher: IntentMatcher, text: str) -> None:
     found = matcher.match(text)
     assert found is None or found.name not in ("done", "not_yet"), text
+
+
+@pytest.mark.parametrize("text", ["discontinue the timer", "unready", "disallow the break"])
+def test_a_negating_prefix_is_never_snapped_away(matcher: IntentMatcher, text: str) -> None:
+    # "discontinue" is close to "continue" by letters: read as it, it would resume the timer.
+    found = matcher.match(text)
+    assert found is None or found.name not in ("timer_resume", "resume", "timer_start"), text
