@@ -588,9 +588,9 @@ class IntentMatcher:
         while trimmed:
             before = trimmed
             for words, take in (
-                (self._report_asides, _words_remove),
-                (self._report_openers, _words_remove_opening),
+                (self._report_openers, _words_remove_opening),  # before asides: "proper job"
                 (self._report_tails, _words_remove_closing),
+                (self._report_asides, _words_remove),
             ):
                 less = take(words, trimmed)
                 if less != trimmed:
@@ -1206,6 +1206,9 @@ def _beyond_loose(unknown: int, size: int) -> bool:
     return (unknown >= 1 and size <= 6) or (unknown >= 2 and size <= 13)
 
 
+_BEFORE_A_NAME = frozenset({"our", "my", "little", "wee", "young"})
+
+
 def _as_child(text: str, child: str) -> str:
     """`text` with the child's name (and "name's") said as "the child" ("the child's")."""
     name = normalise(child).split()
@@ -1217,12 +1220,11 @@ def _as_child(text: str, child: str) -> str:
     while at < len(words):
         if words[at : at + size - 1] == name[:-1] and at + size - 1 < len(words):
             last = words[at + size - 1]
-            if last == name[-1]:
-                out += ["the", "child"]
-                at += size
-                continue
-            if last == name[-1] + "'s":
-                out += ["the", "child's"]
+            said = {name[-1]: "child", name[-1] + "'s": "child's"}.get(last)
+            if said is not None:
+                while out and out[-1] in _BEFORE_A_NAME:  # "our lily" is the child too
+                    out.pop()
+                out += ["the", said]
                 at += size
                 continue
         out.append(words[at])

@@ -2,7 +2,7 @@
 
 The data file is the specification: each labelled sentence is one test whose id and failure
 message name the sentence. A false *done* fails on either part of the set; every `tune`
-sentence must be right; the held-out part `held_out_13` (written for round 12 by a helper who
+sentence must be right; the held-out part `held_out_14` (written for round 13 by a helper who
 never saw the data or the code, never tuned on, measured once) must stay above the floor it
 reached. The property tests then cover what
 no list of sentences can.
@@ -28,13 +28,13 @@ from assistant.session import ALLOWED, ALLOWED_PAUSED, Phase
 from assistant.text import normalise
 
 DATA = Path(__file__).parent / "data" / "understanding-en.yaml"
-PARTS: tuple[str, ...] = ("tune", "held_out_13")
+PARTS: tuple[str, ...] = ("tune", "held_out_14")
 HELD_OUT = PARTS[1:]
 TUNE_FLOOR = 0.97
-HELD_OUT_FLOORS: dict[str, float] = {"held_out_13": 0.83}
-"""Held-out accuracy as measured once at the end of round 12 (83.5%), just under it. held_out
-to held_out_12 (rounds 1-11) and dev_9 to dev_13 were seen, so they now live in tune (see the
-README's understanding section)."""
+HELD_OUT_FLOORS: dict[str, float] = {"held_out_14": 0.0}
+"""Held-out accuracy, just under what it was when measured once at the end of round 13 (0
+until then: the part is not read before). held_out to held_out_13 (rounds 1-12) and dev_9 to
+dev_14 were seen, so they now live in tune (see the README's understanding section)."""
 
 # The session's own contexts, so the data says "child_step" and means what the engine allows.
 CONTEXTS: Mapping[str, frozenset[str]] = {
