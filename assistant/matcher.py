@@ -217,7 +217,6 @@ class _Analysis:
     heard: str = ""
     """The words as said (fillers and a polite opening dropped, no sound-alikes): the frames
     read these."""
-    negated: bool = False
     no_outcome: bool = False
     """Talk to the child or a request: no outcome, from phrases or frames."""
 
@@ -483,7 +482,6 @@ class IntentMatcher:
             rejected=rejected,
             blocked=blocked,
             heard=plain,
-            negated=negated,
             no_outcome=no_outcome,
         )
 
