@@ -179,7 +179,8 @@ def load_intents(path: Path) -> IntentPhrases:
             phrases[name] = _phrases(name, items, check)
         _check_unique(phrases, check)
         distractors = _distractors(top.get("distractors", []), phrases, fillers, check)
-        frames = _frames(top.get("frames", {}), check)
+        negations = frozenset(w for n in words.negations for w in n.split())
+        frames = _frames(top.get("frames", {}), check, negations)
         keywords = _keywords(top.get("keywords", {}), frames.classes, check)
     if check.problems or top is None:
         raise IntentsError(f"{check.summary('intents file')}.", tuple(check.problems))
@@ -273,7 +274,7 @@ def _check_unique(phrases: dict[str, tuple[str, ...]], check: Checker) -> None:
             owner.setdefault(text, name)
 
 
-def _frames(raw: object, check: Checker) -> Frames:
+def _frames(raw: object, check: Checker, negations: frozenset[str] = frozenset()) -> Frames:
     """The word classes and frames of the optional `frames` section."""
     section = check.mapping(
         raw,
@@ -320,12 +321,20 @@ def _frames(raw: object, check: Checker) -> Frames:
             continue
         patterns = tuple(dict.fromkeys(" ".join(s.split()) for s in sentences if s.strip()))
         found.append(Frame(intent, patterns))
+    report_words = {
+        key: _word_list(section.get(key, []), f"frames.{key}", check)
+        for key in ("openers", "tails", "asides")
+    }
+    for key, entries in report_words.items():
+        for entry in entries:
+            if set(entry.split()) & negations:
+                check.add(f"frames.{key}", f"{entry!r} has a negation: taken off, it would hide it")
     return Frames(
         classes,
         tuple(found),
-        openers=_word_list(section.get("openers", []), "frames.openers", check),
-        tails=_word_list(section.get("tails", []), "frames.tails", check),
-        asides=_word_list(section.get("asides", []), "frames.asides", check),
+        openers=report_words["openers"],
+        tails=report_words["tails"],
+        asides=report_words["asides"],
         joins=_word_list(section.get("joins", []), "frames.joins", check),
         clause_starts=_word_list(section.get("clause_starts", []), "frames.clause_starts", check),
     )

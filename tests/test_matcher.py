@@ -654,3 +654,37 @@ def test_a_negating_prefix_is_never_snapped_away(matcher: IntentMatcher, text: s
     # "discontinue" is close to "continue" by letters: read as it, it would resume the timer.
     found = matcher.match(text)
     assert found is None or found.name not in ("timer_resume", "resume", "timer_start"), text
+
+
+# -- round 14 ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "she did it herself i'm afraid not",
+        "she did it herself sadly not",
+        "aye she didn't do it herself",
+        "she did it herself innit not",
+    ],
+)
+def test_a_negation_is_never_hidden_by_report_words(matcher: IntentMatcher, text: str) -> None:
+    found = matcher.match(text, frozenset({"done", "not_yet"}))
+    assert found is None or found.name != "done", text
+
+
+def test_report_words_with_a_negation_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "en.yaml"
+    path.write_text(
+        "language: en\n"
+        "intents:\n  done: {phrases: [done]}\n"
+        'words:\n  negations: [not, "isn\'t"]\n'
+        'frames:\n  tails: [innit, "i\'m afraid not", "isn\'t it"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(IntentsError) as caught:
+        load_intents(path)
+    problems = caught.value.problems
+    assert any('frames.tails: "i\'m afraid not" has a negation' in p for p in problems), problems
+    assert any('frames.tails: "isn\'t it" has a negation' in p for p in problems), problems
+    assert len(problems) == 2, problems

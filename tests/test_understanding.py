@@ -420,3 +420,24 @@ def test_known_misses_are_only_in_tune_and_say_why() -> None:
     marked = [c for c in CASES if c.known_miss is not None]
     assert all(c.part == "tune" and (c.known_miss or "").strip() for c in marked)
     assert len(marked) <= 0.01 * len(CASES), "a known miss is an exception, not a way out"
+
+
+def test_a_done_frame_says_not_only_to_say_no_help_was_needed() -> None:
+    # A done frame that fits words with a "not" in them is read as done (matcher._report_of):
+    # that is only right for "he didn't need me at all", so no other done frame may have one.
+    loaded = load_intents(intents_file("en"))
+    negations = {w for n in loaded.words.negations for w in n.split()}
+    classes = loaded.frames.classes
+    for frame in loaded.frames.frames:
+        if frame.intent != "done":
+            continue
+        for pattern in frame.patterns:
+            words = set()
+            for token in pattern.split():
+                name = token.strip("<>*")
+                members = classes.get(name, ()) if token.startswith("<") else (token,)
+                if name == "self":  # "with no help" is taken out before frames read the words
+                    members = tuple(m for m in members if not set(m.split()) & negations)
+                words |= {w for m in members for w in m.split()}
+            if words & negations:
+                assert {"need", "needed"} & words, pattern
