@@ -2,7 +2,7 @@
 
 The data file is the specification: each labelled sentence is one test whose id and failure
 message name the sentence. A false *done* fails on either part of the set; every `tune`
-sentence must be right; the held-out part `held_out_14` (written for round 13 by a helper who
+sentence must be right; the held-out part `held_out_15` (written for round 14 by a helper who
 never saw the data or the code, never tuned on, measured once) must stay above the floor it
 reached. The property tests then cover what
 no list of sentences can.
@@ -28,13 +28,13 @@ from assistant.session import ALLOWED, ALLOWED_PAUSED, Phase
 from assistant.text import normalise
 
 DATA = Path(__file__).parent / "data" / "understanding-en.yaml"
-PARTS: tuple[str, ...] = ("tune", "held_out_14")
+PARTS: tuple[str, ...] = ("tune", "held_out_15")
 HELD_OUT = PARTS[1:]
 TUNE_FLOOR = 0.97
-HELD_OUT_FLOORS: dict[str, float] = {"held_out_14": 0.80}
-"""Held-out accuracy as measured once at the end of round 13 (80.6%), just under it. held_out
-to held_out_13 (rounds 1-12) and dev_9 to dev_14 were seen, so they now live in tune (see the
-README's understanding section)."""
+HELD_OUT_FLOORS: dict[str, float] = {"held_out_15": 0.0}
+"""Held-out accuracy, just under what it was when measured once at the end of round 14 (0
+until then: the part is not read before). held_out to held_out_14 (rounds 1-13) and dev_9 to
+dev_15 were seen, so they now live in tune (see the README's understanding section)."""
 
 # The session's own contexts, so the data says "child_step" and means what the engine allows.
 CONTEXTS: Mapping[str, frozenset[str]] = {
@@ -424,7 +424,8 @@ def test_known_misses_are_only_in_tune_and_say_why() -> None:
 
 def test_a_done_frame_says_not_only_to_say_no_help_was_needed() -> None:
     # A done frame that fits words with a "not" in them is read as done (matcher._report_of):
-    # that is only right for "he didn't need me at all", so no other done frame may have one.
+    # that is only right for "he didn't need me at all" or "i didn't lift a finger", so no
+    # other done frame may have one.
     loaded = load_intents(intents_file("en"))
     negations = {w for n in loaded.words.negations for w in n.split()}
     classes = loaded.frames.classes
@@ -440,4 +441,4 @@ def test_a_done_frame_says_not_only_to_say_no_help_was_needed() -> None:
                     members = tuple(m for m in members if not set(m.split()) & negations)
                 words |= {w for m in members for w in m.split()}
             if words & negations:
-                assert {"need", "needed"} & words, pattern
+                assert {"need", "needed"} & words or "<hands_off>" in pattern, pattern
