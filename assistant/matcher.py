@@ -374,10 +374,11 @@ class IntentMatcher:
         (1.0 and none) stands on its own. `child` is the child's name: said, it reads as "the
         child" ("sam did it herself" is "the child did it herself").
         """
+        said = normalise(text)  # once: the phrases, frames and keywords all read these words
         if child:
-            text = _as_child(text, child)
-            alternatives = tuple(_as_child(a, child) for a in alternatives)
-        heard = self._analyse(text)
+            said = _as_child(said, child)
+            alternatives = tuple(_as_child(normalise(a), child) for a in alternatives)
+        heard = self._analyse(said)
         reading = self._decide(heard, allowed)
         if reading.intent is None and reading.rejected not in (
             Rejection.QUESTION,
@@ -390,7 +391,7 @@ class IntentMatcher:
         if reading.intent is None and reading.rejected is not Rejection.CONTEXT:
             # Every word fits the rule, so a keyword reading outweighs an outcome heard only
             # by its letters ("she did it without me asking" is no weak "she did it all").
-            keyword = self._by_keywords(text, allowed)
+            keyword = self._by_keywords(said, allowed)
             if keyword is not None:
                 reading = replace(reading, intent=keyword, unsure=None, rejected=None)
         return self._weigh(reading, confidence, alternatives)
@@ -408,8 +409,8 @@ class IntentMatcher:
         stripped = self._fillers.remove(norm)
         return stripped or norm  # "okay" alone still reaches the phrases
 
-    def _analyse(self, text: str) -> _Analysis:
-        said = normalise(text)
+    def _analyse(self, said: str) -> _Analysis:
+        """`said` (normalised words) read against every intent."""
         owner = self._said.get(said)
         if owner is not None:
             return self._as_listed(owner, said)
@@ -559,15 +560,14 @@ class IntentMatcher:
                 return "not_yet" if "not_yet" in (first, second) else "done"
         return None
 
-    def _by_keywords(self, text: str, allowed: AbstractSet[str] | None) -> Intent | None:
-        """The intent keyword rules read in `text` (`keywords`), never an outcome.
+    def _by_keywords(self, said: str, allowed: AbstractSet[str] | None) -> Intent | None:
+        """The intent keyword rules read in `said` (normalised words), never an outcome.
 
         Read on the words as said, fillers as glue ("for today" keeps its "today"), a polite
         opening dropped, never through sound-alikes (every word must be a keyword: "bed" is
         no "bit"). A yes/no question may still be a request ("can we go back a step"): only
         rules whose words include its opening can take it.
         """
-        said = normalise(text)
         while self._fillers.opens(said):  # "hey could you skip this step"
             said = self._fillers.remove_opening(said)
         request = self._requests.opens(said)
@@ -591,12 +591,12 @@ class IntentMatcher:
         trimmed = text
         while trimmed:
             before = trimmed
-            for words, take in (
-                (self._report_openers, _words_remove_opening),  # before asides: "proper job"
-                (self._report_tails, _words_remove_closing),
-                (self._report_asides, _words_remove),
+            for take in (
+                self._report_openers.remove_opening,  # before asides: "proper job"
+                self._report_tails.remove_closing,
+                self._report_asides.remove,
             ):
-                less = take(words, trimmed)
+                less = take(trimmed)
                 if less != trimmed:
                     trimmed = less
                     if trimmed:
@@ -867,7 +867,7 @@ class IntentMatcher:
 
     def _contradicts(self, outcome: str, alternative: str) -> bool:
         """Whether another reading of the same sound means something else than `outcome`."""
-        other = self._analyse(alternative)
+        other = self._analyse(normalise(alternative))
         if outcome == "done" and (other.blocked is not None or other.rejected is not None):
             return True  # "done" might have been "are you done": not worth a false done
         read = self._decide(other, None)
@@ -1213,39 +1213,28 @@ def _beyond_loose(unknown: int, size: int) -> bool:
 _BEFORE_A_NAME = frozenset({"our", "my", "little", "wee", "young"})
 
 
-def _as_child(text: str, child: str) -> str:
-    """`text` with the child's name (and "name's") said as "the child" ("the child's")."""
+def _as_child(said: str, child: str) -> str:
+    """`said` (normalised words) with the child's name (and "name's") as "the child"
+    ("the child's")."""
     name = normalise(child).split()
     if not name:
-        return text
-    words = normalise(text).split()
+        return said
+    words = said.split()
     out: list[str] = []
     at, size = 0, len(name)
     while at < len(words):
         if words[at : at + size - 1] == name[:-1] and at + size - 1 < len(words):
             last = words[at + size - 1]
-            said = {name[-1]: "child", name[-1] + "'s": "child's"}.get(last)
-            if said is not None:
+            child_word = {name[-1]: "child", name[-1] + "'s": "child's"}.get(last)
+            if child_word is not None:
                 while out and out[-1] in _BEFORE_A_NAME:  # "our lily" is the child too
                     out.pop()
-                out += ["the", said]
+                out += ["the", child_word]
                 at += size
                 continue
         out.append(words[at])
         at += 1
     return " ".join(out)
-
-
-def _words_remove(words: _Words, text: str) -> str:
-    return words.remove(text)
-
-
-def _words_remove_opening(words: _Words, text: str) -> str:
-    return words.remove_opening(text) if words.opens(text) else text
-
-
-def _words_remove_closing(words: _Words, text: str) -> str:
-    return words.remove_closing(text) if words.closes(text) else text
 
 
 def _negates(negations: _Words, candidate: Candidate | None) -> bool:
