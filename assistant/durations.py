@@ -10,7 +10,8 @@ What it reads, with digits allowed wherever a number word is:
 
 - a number and a unit: "five minutes", "ninety seconds", "an hour", "7 minute";
 - "a couple of minutes" (two);
-- halves: "two and a half minutes", "a minute and a half", "half a minute", "half an hour";
+- halves: "two and a half minutes", "a minute and a half", "half a minute", "half an hour",
+  "two point five minutes";
 - quarters of an hour: "a quarter of an hour", "three quarters of an hour";
 - parts from larger to smaller units: "two minutes and thirty seconds", "1 hour 15 minutes";
 - a bare number after minutes or hours: "two minutes thirty", "one hour fifteen".
@@ -74,7 +75,7 @@ _UNITS = {
     "hours": 3600,
 }
 _ARTICLES = frozenset({"a", "an"})
-NUMBER_WORDS = frozenset({*_ONES, *_TEENS, *_TENS, *_UNITS, "half", "and", "couple"})
+NUMBER_WORDS = frozenset({*_ONES, *_TEENS, *_TENS, *_UNITS, "half", "and", "couple", "point"})
 """Words a duration is made of: never rewritten as a sound-alike of a command word."""
 MAX_SECONDS = 24 * 3600
 """Longer is not a timer anyone at the sink means: such text is not read as a duration."""
@@ -166,6 +167,8 @@ def _part_at(words: Sequence[str], i: int) -> tuple[int, int, int] | None:
     halves = 0
     if _and_a_half(words, j):  # "two and a half minutes"
         halves, j = 1, j + 3
+    elif tuple(words[j : j + 2]) == ("point", "five"):  # "two point five minutes"
+        halves, j = 1, j + 2
     unit = _UNITS.get(words[j]) if j < len(words) else None
     if unit is None:
         return None
@@ -219,6 +222,8 @@ def _number_at(words: Sequence[str], i: int) -> tuple[int, int] | None:
     word = words[i]
     if word.isascii() and word.isdigit():
         return (int(word), i + 1) if len(word) <= _MAX_DIGITS else None
+    if word == "zero" and i + 1 < len(words) and words[i + 1] in _ONES:
+        return _ONES[words[i + 1]], i + 2  # "zero five minutes", as a clock is read
     if word in _ONES:
         return _ONES[word], i + 1
     if word in _TEENS:
