@@ -101,6 +101,7 @@ _SOUND_VOICED = str.maketrans("bdgvzqx", "ptkfsks")  # voiced and unvoiced sound
 _CODE_FROM = 0xE000  # phrase words as private-use characters (`_Phrases._encode`)
 _UNKNOWN_FROM = 0xF0000  # other words of an utterance, likewise
 _FRAME_SCORE = 0.9  # the score of an intent read from a frame (the whole utterance fits it)
+_REPORTS = frozenset({*OUTCOMES, "initiated"})  # what report words (openers, tails...) go around
 _NOT_REQUESTED = frozenset({"help"})  # "can you help me" is asked of a person, not of us
 _MAX_SNAPS = 4096  # unknown words whose nearest phrase word is remembered
 _MAX_REPEAT = 5  # words a `<class>*` of a frame stands for at most
@@ -388,6 +389,13 @@ class IntentMatcher:
             if framed is not None and (allowed is None or framed in allowed):
                 intent = Intent(framed, {}, _FRAME_SCORE)
                 reading = replace(reading, intent=intent, unsure=None, rejected=None)
+        elif reading.intent is not None and reading.intent.name in OUTCOMES:
+            # Every word fits a frame: that outweighs an outcome heard only by its letters
+            # ("she did it on her own i didn't even touch it" is no "not: she did it on her own").
+            framed = self._framed(heard) if reading.intent.score < 1.0 else None
+            if framed in OUTCOMES and framed != reading.intent.name:
+                intent = Intent(framed, {}, _FRAME_SCORE)
+                reading = replace(reading, intent=intent, unsure=None, rejected=None)
         if reading.intent is None and reading.rejected is not Rejection.CONTEXT:
             # Every word fits the rule, so a keyword reading outweighs an outcome heard only
             # by its letters ("she did it without me asking" is no weak "she did it all").
@@ -515,10 +523,6 @@ class IntentMatcher:
         `listed`, a listed phrase is one report too (a part of `_clauses`: "not quite")."""
         negated = self._negations.found_in(text)  # of the words as said, report words too
         name = (self._exact.get(text) if listed else None) or self._frame_of(text)
-        if name == "done" and negated:
-            # A done frame that fits the words as said, their "not" included, is meant so:
-            # "he didn't need me at all" (tests/test_understanding.py keeps such frames few).
-            return name
         if name is None:
             # "aye he did that himself", "she's only gone and done it", "he did it first go":
             # the same report with words around it that change nothing; "not yet la", "not
@@ -528,6 +532,13 @@ class IntentMatcher:
                 if name is not None:
                     text = trimmed
                     break
+            if name not in _REPORTS and len(text.split()) < 2:
+                name = None  # one command word among report words: "again properly" is to the child
+        if name == "done" and negated:
+            # A done frame that fits the words, their "not" included (report words never have
+            # one), is meant so: "he didn't need me at all", "i didn't even touch it"
+            # (tests/test_understanding.py keeps such frames few).
+            return name
         if name == "not_yet":
             return name  # a frame of its own: "he couldn't quite manage it"
         if negated:
