@@ -340,7 +340,7 @@ class IntentMatcher:
         # Frames (`intents.Frames`): word classes in order, read only when no phrase gave an
         # intent. A self-phrase with a negation word in it ("with no help") negates nothing:
         # it is taken out before the words are read ("he did it with no help" -> "he did it").
-        self._frame_intents, self._frames = _compile_frames(phrases.frames)
+        self._frames = _FrameSet(phrases.frames) if phrases.frames.frames else None
         # Report words are read after fillers are dropped, so they drop them too ("ever so
         # nicely" is heard as "ever nicely").
         frames = phrases.frames
@@ -617,10 +617,7 @@ class IntentMatcher:
 
     def _frame_of(self, text: str) -> str | None:
         """The intent of the first frame that `text` fits whole, if any."""
-        found = self._frames.fullmatch(text) if self._frames is not None else None
-        if found is None or found.lastgroup is None:
-            return None
-        return self._frame_intents[int(found.lastgroup[1:])]
+        return self._frames.intent_of(text) if self._frames is not None else None
 
     def _rank(self, core: str) -> tuple[dict[str, Candidate], dict[str, int]]:
         """Best candidate per intent over all phrases, and the duration slot when one was used."""
@@ -1093,31 +1090,52 @@ _Trie = dict[str, "_Trie"]
 """Words of frame variants by their openings; "" marks where a variant ends."""
 
 
-def _compile_frames(frames: Frames) -> tuple[tuple[str, ...], re.Pattern[str] | None]:
-    """The frames' intents, and one pattern with a group per frame, in order (the first frame
-    that fits wins, as alternatives are tried in order): class references as alternations,
-    longest first.
+class _FrameSet:
+    """Frames compiled one pattern each, indexed by the words they may open with: a text is
+    tried only against the frames its first word can open, in order (the first that fits
+    wins, as in one alternation of them all, which made every text try every frame)."""
 
-    A frame's variants (its template expanded) share their openings, so they are merged into
-    a word trie first: the pattern then fails at the first word that fits no variant instead
-    of trying every variant in turn (a frame may expand to hundreds).
-    """
-    classes = {
-        name: "(?:" + "|".join(re.escape(m) for m in sorted(set(ms), key=len, reverse=True)) + ")"
-        for name, ms in frames.classes.items()
-    }
-    compiled = []
-    for i, frame in enumerate(frames.frames):
-        trie: _Trie = {}
-        for pattern in frame.patterns:
-            node = trie
-            for word in pattern.split():
-                node = node.setdefault(word, {})
-            node[""] = {}  # the end of a variant
-        regex = "|".join(_word_regex(w, classes) + _follows(c, classes) for w, c in trie.items())
-        compiled.append(f"(?P<f{i}>{regex})")
-    names = tuple(frame.intent for frame in frames.frames)
-    return names, re.compile("|".join(compiled)) if compiled else None
+    def __init__(self, frames: Frames) -> None:
+        classes = {
+            name: "(?:"
+            + "|".join(re.escape(m) for m in sorted(set(ms), key=len, reverse=True))
+            + ")"
+            for name, ms in frames.classes.items()
+        }
+        self.intents = tuple(frame.intent for frame in frames.frames)
+        self._patterns: list[re.Pattern[str]] = []
+        by_opening: dict[str, list[int]] = {}
+        for i, frame in enumerate(frames.frames):
+            # A frame's variants (its template expanded) share their openings, so they are
+            # merged into a word trie: the pattern fails at the first word that fits no
+            # variant instead of trying every variant in turn (a frame may expand to hundreds).
+            trie: _Trie = {}
+            for pattern in frame.patterns:
+                node = trie
+                for word in pattern.split():
+                    node = node.setdefault(word, {})
+                node[""] = {}  # the end of a variant
+            regex = "|".join(
+                _word_regex(w, classes) + _follows(c, classes) for w, c in trie.items()
+            )
+            self._patterns.append(re.compile(regex))
+            for word in trie:
+                if word.endswith(">*"):  # "<class>*" may be no word: any opening may fit
+                    by_opening.setdefault("", []).append(i)
+                    continue
+                members = frames.classes[word[1:-1]] if word.startswith("<") else (word,)
+                for member in members:
+                    by_opening.setdefault(member.split()[0], []).append(i)
+        anywhere = by_opening.pop("", [])
+        self._anywhere = tuple(sorted(set(anywhere)))
+        self._by_opening = {w: tuple(sorted({*f, *anywhere})) for w, f in by_opening.items()}
+
+    def intent_of(self, text: str) -> str | None:
+        """The intent of the first frame that `text` fits whole, if any."""
+        for i in self._by_opening.get(text.split(" ", 1)[0], self._anywhere):
+            if self._patterns[i].fullmatch(text):
+                return self.intents[i]
+        return None
 
 
 def _word_regex(word: str, classes: dict[str, str]) -> str:
@@ -1127,7 +1145,7 @@ def _word_regex(word: str, classes: dict[str, str]) -> str:
 
 
 def _follows(node: _Trie, classes: dict[str, str]) -> str:
-    """What may follow a word of a trie (`_compile_frames`): each next word after a space,
+    """What may follow a word of a trie (`_FrameSet`): each next word after a space,
     optional where a variant may end there. `<class>*` is up to `_MAX_REPEAT` words of the
     class ("he brushed <thing>* himself": "them", "his teeth all")."""
     branches = [
