@@ -11,7 +11,7 @@ What it reads, with digits allowed wherever a number word is:
 - a number and a unit: "five minutes", "ninety seconds", "an hour", "7 minute";
 - "a couple of minutes" (two);
 - halves: "two and a half minutes", "a minute and a half", "half a minute", "half an hour",
-  "two point five minutes";
+  "two point five minutes", "one and half minute";
 - quarters of an hour: "a quarter of an hour", "three quarters of an hour";
 - parts from larger to smaller units: "two minutes and thirty seconds", "1 hour 15 minutes";
 - a bare number after minutes or hours: "two minutes thirty", "one hour fifteen".
@@ -165,16 +165,16 @@ def _part_at(words: Sequence[str], i: int) -> tuple[int, int, int] | None:
             return None
         count, j = number
     halves = 0
-    if _and_a_half(words, j):  # "two and a half minutes"
-        halves, j = 1, j + 3
+    if half := _and_a_half(words, j):  # "two and a half minutes"
+        halves, j = 1, j + half
     elif tuple(words[j : j + 2]) == ("point", "five"):  # "two point five minutes"
         halves, j = 1, j + 2
     unit = _UNITS.get(words[j]) if j < len(words) else None
     if unit is None:
         return None
     j += 1
-    if not halves and _and_a_half(words, j):  # "a minute and a half"
-        halves, j = 1, j + 3
+    if not halves and (half := _and_a_half(words, j)):  # "a minute and a half"
+        halves, j = 1, j + half
     return count * unit + halves * unit // 2, unit, j
 
 
@@ -211,8 +211,11 @@ def _couple_at(words: Sequence[str], i: int) -> int | None:
     return j + 1 if j < len(words) and words[j] == "of" else j
 
 
-def _and_a_half(words: Sequence[str], i: int) -> bool:
-    return tuple(words[i : i + 3]) in (("and", "a", "half"), ("and", "an", "half"))
+def _and_a_half(words: Sequence[str], i: int) -> int:
+    """How many words "and a half" takes at `i` ("and half" as learners say it), else 0."""
+    if tuple(words[i : i + 3]) in (("and", "a", "half"), ("and", "an", "half")):
+        return 3
+    return 2 if tuple(words[i : i + 2]) == ("and", "half") else 0
 
 
 def _number_at(words: Sequence[str], i: int) -> tuple[int, int] | None:

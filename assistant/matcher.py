@@ -379,6 +379,19 @@ class IntentMatcher:
         if child:
             said = _as_child(said, child)
             alternatives = tuple(_as_child(normalise(a), child) for a in alternatives)
+        reading = self._read_said(said, allowed)
+        if reading.intent is None and reading.rejected is not Rejection.CONTEXT:
+            # Said twice, as to a device that did not answer: "next next", "skip skip this
+            # step", "next step i said next step", "no no he couldn't do it i helped".
+            once = _said_once(said)
+            if once != said:
+                again = self._read_said(once, allowed)
+                if again.intent is not None:
+                    reading = again
+        return self._weigh(reading, confidence, alternatives)
+
+    def _read_said(self, said: str, allowed: AbstractSet[str] | None) -> Reading:
+        """`read` of normalised words, before the recogniser's doubts are weighed."""
         heard = self._analyse(said)
         reading = self._decide(heard, allowed)
         if reading.intent is None and reading.rejected not in (
@@ -402,7 +415,7 @@ class IntentMatcher:
             keyword = self._by_keywords(said, allowed)
             if keyword is not None:
                 reading = replace(reading, intent=keyword, unsure=None, rejected=None)
-        return self._weigh(reading, confidence, alternatives)
+        return reading
 
     def match(self, text: str, allowed: AbstractSet[str] | None = None) -> Intent | None:
         """The accepted intent of `text`, or None."""
@@ -465,8 +478,12 @@ class IntentMatcher:
         if request:
             for name in _NOT_REQUESTED:
                 best.pop(name, None)
-        # On the words as said too: a sound-alike must not hide praise ("well" -> "we'll").
-        no_outcome = bool(request or self._to_child_in(core) or self._to_child_in(plain))
+        # On the words as said too: a sound-alike must not hide praise ("well" -> "we'll"),
+        # nor break a saying that is not to the child ("super proud" -> "super part").
+        to_child = self._to_child_in(plain) or (
+            self._to_child_in(core) and not self._not_to_child.found_in(plain)
+        )
+        no_outcome = bool(request or to_child)
         if no_outcome:
             blocked = _best_outcome(best, floor)
             best.pop("done", None)
@@ -1264,6 +1281,23 @@ def _as_child(said: str, child: str) -> str:
         out.append(words[at])
         at += 1
     return " ".join(out)
+
+
+def _said_once(said: str) -> str:
+    """`said` (normalised words) with a repeat taken out: the same words twice, or with "i
+    said" between them, or a first word said twice ("skip skip this step"). One word said
+    twice is no repeat of a command ("again again" is the child asking): listed if it is."""
+    words = said.split()
+    half, odd = divmod(len(words), 2)
+    if half >= 2 and not odd and words[:half] == words[half:]:
+        return " ".join(words[:half])
+    if not odd and half >= 2 and words[half - 1 : half + 1] == ["i", "said"]:
+        first, second = words[: half - 1], words[half + 1 :]
+        if first == second:
+            return " ".join(first)
+    if len(words) >= 3 and words[0] == words[1]:
+        return " ".join(words[1:])
+    return said
 
 
 def _negates(negations: _Words, candidate: Candidate | None) -> bool:

@@ -288,6 +288,8 @@ def test_word_lists_do_not_undo_each_other() -> None:
         ("hour and a half", 5400),
         ("two point five minutes", 150),
         ("zero five minutes", 300),  # as a clock is read
+        ("one and half minute", 90),
+        ("a minute and half", 90),
     ],
 )
 def test_durations(text: str, seconds: int) -> None:
