@@ -74,6 +74,9 @@ class WordRules:
     log_requests: tuple[str, ...] = ()
     """Verbs that make a request a report ("could you mark that one as done"): asking the
     assistant to log is telling it the outcome."""
+    corrections: tuple[str, ...] = ()
+    """What a speaker says to take back what came before ("no wait", "i mean"): only the
+    words after the last one are read ("next no wait go back" is go back)."""
     minor: tuple[str, ...] = ()
     """Small words ("the", "it", "my") that cost little when added or left out: "say it again"
     reads as "say again" (fsticuffs charges stop words 0.1 instead of a whole word)."""

@@ -256,6 +256,13 @@ class _Words:
             return text
         return " ".join(self._end.sub("", text).split())
 
+    def after_last(self, text: str) -> str:
+        """The words of `text` after its last entry ("" when it ends with one)."""
+        if self._any is None:
+            return text
+        *_, last = self._any.finditer(text)
+        return text[last.end() :].strip()
+
 
 class IntentMatcher:
     """Matches utterances against one language's intent phrases."""
@@ -274,6 +281,7 @@ class IntentMatcher:
         self._third_person = _Words(rules.third_person)
         self._requests = _Words(rules.requests)
         self._log_requests = _Words(rules.log_requests)
+        self._corrections = _Words(rules.corrections)
         # Durations are read in English only for now; other languages get timer_start
         # without a `seconds` slot until they have a parser.
         self._durations = self.language == "en"
@@ -379,6 +387,10 @@ class IntentMatcher:
         if child:
             said = _as_child(said, child)
             alternatives = tuple(_as_child(normalise(a), child) for a in alternatives)
+        if self._corrections.found_in(said):
+            # Taken back: "next no wait go back" is go back, "she needed help no wait yeah
+            # she needed help" a not yet. Nothing after it, and nothing was said.
+            said = self._corrections.after_last(said)
         reading = self._read_said(said, allowed)
         if reading.intent is None and reading.rejected is not Rejection.CONTEXT:
             # Said twice, as to a device that did not answer: "next next", "skip skip this
