@@ -1297,7 +1297,7 @@ def _as_child(said: str, child: str) -> str:
 
 def _said_once(said: str) -> str:
     """`said` (normalised words) with a repeat taken out: the same words twice, or with "i
-    said" between them, or a first word said twice ("skip skip this step"). One word said
+    said" between them, or a first or last word said twice ("skip skip this step"). One word said
     twice is no repeat of a command ("again again" is the child asking): listed if it is."""
     words = said.split()
     half, odd = divmod(len(words), 2)
@@ -1309,6 +1309,8 @@ def _said_once(said: str) -> str:
             return " ".join(first)
     if len(words) >= 3 and words[0] == words[1]:
         return " ".join(words[1:])
+    if len(words) >= 3 and words[-1] == words[-2]:  # "wait pause pause"
+        return " ".join(words[:-1])
     return said
 
 
