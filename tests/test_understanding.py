@@ -28,15 +28,14 @@ from assistant.session import ALLOWED, ALLOWED_PAUSED, Phase
 from assistant.text import normalise
 
 DATA = Path(__file__).parent / "data" / "understanding-en.yaml"
-PARTS: tuple[str, ...] = ("tune", "held_out_17", "plain_17", "plain_17b")
+PARTS: tuple[str, ...] = ("tune", "held_out_18", "plain_18")
 HELD_OUT = PARTS[1:]
 TUNE_FLOOR = 0.97
-HELD_OUT_FLOORS: dict[str, float] = {"held_out_17": 0.83, "plain_17": 0.94, "plain_17b": 0.92}
-"""Held-out accuracy as measured once at the end of round 16, just under it: held_out_17
-(eight regional households' voices) 83.3%, plain_17 (US and Canada) 95.0%, plain_17b (UK,
-Ireland, Australia, New Zealand, South Africa, India) 92.2%.
-held_out to held_out_16 (rounds 1-15), plain_16 to plain_16c and dev_9 to dev_16i were seen,
-so they now live in tune (see the README's understanding section)."""
+HELD_OUT_FLOORS: dict[str, float] = {"held_out_18": 0.0, "plain_18": 0.0}
+"""Held-out accuracy as measured once at the end of round 17, just under it (0.0 until then):
+held_out_18 (eight regional households' voices), plain_18 (plain voices). held_out to
+held_out_17 (rounds 1-16), plain_16 to plain_17b and dev_9 to dev_17q were seen, so they now
+live in tune (see the README's understanding section)."""
 
 # The session's own contexts, so the data says "child_step" and means what the engine allows.
 CONTEXTS: Mapping[str, frozenset[str]] = {
