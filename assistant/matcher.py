@@ -91,7 +91,6 @@ _LIGHT_COST = 0.04  # what one added or left-out minor word costs in a loose rea
 _NEAR_WORD = 50  # rapidfuzz ratio at which a heard word may stand for a missing phrase word
 _LOOSE_MIN = 0.92  # a loose reading must otherwise be (nearly) the phrase itself
 _MAX_LOOSE = 3  # minor words of an utterance tried one by one as the added word (bounds cost)
-_WINDOW_FROM = 0.6  # from this cutoff, phrases are first narrowed down by length
 _SOUND_MIN = 3  # a heard word shorter than this is never read as a sound-alike
 _ANOTHER = "another"  # "add another minute": "another" as "a" for the duration, kept as a word
 _MORE = "more"  # "add two more minutes": a word said inside a duration, kept after the slot
@@ -257,11 +256,10 @@ class _Words:
         return " ".join(self._end.sub("", text).split())
 
     def after_last(self, text: str) -> str:
-        """The words of `text` after its last entry ("" when it ends with one)."""
-        if self._any is None:
-            return text
-        *_, last = self._any.finditer(text)
-        return text[last.end() :].strip()
+        """The words of `text` after its last entry ("" when it ends with one; all of `text`
+        when it has none)."""
+        ends = [m.end() for m in self._any.finditer(text)] if self._any is not None else []
+        return text[ends[-1] :].strip() if ends else text
 
 
 class IntentMatcher:
@@ -387,10 +385,9 @@ class IntentMatcher:
         if child:
             said = _as_child(said, child)
             alternatives = tuple(_as_child(normalise(a), child) for a in alternatives)
-        if self._corrections.found_in(said):
-            # Taken back: "next no wait go back" is go back, "she needed help no wait yeah
-            # she needed help" a not yet. Nothing after it, and nothing was said.
-            said = self._corrections.after_last(said)
+        # Taken back: "next no wait go back" is go back, "she needed help no wait yeah she
+        # needed help" a not yet. Nothing after it, and nothing was said.
+        said = self._corrections.after_last(said)
         reading = self._read_said(said, allowed)
         if reading.intent is None and reading.rejected is not Rejection.CONTEXT:
             # Said twice, as to a device that did not answer: "next next", "skip skip this
@@ -968,16 +965,14 @@ class _Phrases:
 
         Only those are scored at all: a phrase that shares no content word scores below
         `_CUTOFF` by words (or little above it, on minor words alone) and so can lift no
-        intent near a floor or a margin. At a high `cutoff`, phrases of very different
-        length are left out too, as in `_window`.
+        intent near a floor or a margin. Phrases of very different length are left out too,
+        as in `_window`.
         """
         if not self._index:
             self._build_index()
-        lo, hi = 0.0, math.inf
-        if cutoff >= _WINDOW_FROM:
-            size = len(" ".join(words))
-            lo = size * cutoff / (2 - cutoff) - 1e-9
-            hi = size * (2 - cutoff) / cutoff + 1e-9
+        size = len(" ".join(words))
+        lo = size * cutoff / (2 - cutoff) - 1e-9
+        hi = size * (2 - cutoff) / cutoff + 1e-9
         shared: set[int] = set()
         for word in set(content):
             hit = self._index.get(word)
@@ -1054,33 +1049,14 @@ class _Phrases:
         if words is not None:
             self._collect_by_words(best, text, words, cutoff)
             return
-        content = None
-        if words is not None:
-            content = [w for w in words if w not in self.minor] or words
-        texts, indices = self.texts, None
-        if cutoff >= _WINDOW_FROM:
-            texts, indices = self._window(text, cutoff)
-        for phrase, score, index in process.extract(
+        texts, indices = self._window(text, cutoff)  # by letters alone
+        for phrase, score, at in process.extract(
             text, texts, scorer=fuzz.ratio, limit=None, score_cutoff=cutoff * 100
         ):
-            if indices is not None:
-                index = indices[index]
-            # The lower of the two: letters forgive a mishearing, words catch a swapped word.
-            # Words are compared only for phrases whose letters could still raise `best`.
-            combined = score / 100
-            current = best.get(self.owners[index])
-            if current is not None and combined <= current.score:
-                continue
-            if words is not None and content is not None:
-                by_words = Indel.normalized_similarity(words, self.words[index])
-                if content != words:
-                    by_words = max(
-                        by_words, Indel.normalized_similarity(content, self.content[index])
-                    )
-                combined = min(combined, by_words if by_words >= _CUTOFF / 100 else 0.0)
-            name = self.owners[index]
-            if current is None or combined > current.score:
-                best[name] = Candidate(name, phrase, combined)
+            name = self.owners[indices[at]]
+            current = best.get(name)
+            if current is None or score / 100 > current.score:
+                best[name] = Candidate(name, phrase, score / 100)
 
     def _collect_by_words(
         self, best: dict[str, Candidate], text: str, words: list[str], cutoff: float
