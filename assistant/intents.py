@@ -222,7 +222,7 @@ def _phrases(name: str, items: list[object], check: Checker) -> tuple[str, ...]:
 
 def _word_list(raw: object, where: str, check: Checker) -> tuple[str, ...]:
     found: list[str] = []
-    for i, item in enumerate(check.items(raw, where, 0, 200)):
+    for i, item in enumerate(check.items(raw, where, 0, 400)):
         word = check.text(item, f"{where}[{i}]")
         if word:
             found.append(normalise(word))

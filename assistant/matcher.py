@@ -21,8 +21,9 @@ only when the whole utterance is one, and never takes *done* from a guess:
 3. **Read the words that change meaning** (lists per language in `intents/<lang>.yaml`):
    a negation turns a *done* reading into *not yet* ("she isn't finished" scores as "she
    finished", negated) and removes *done* altogether; words aimed at the child ("you",
-   praise such as "well done") or a request remove both outcomes; a yes/no question ("are
-   you done", "did she do it", "finished yet") is no command at all.
+   praise such as "well done" unless the child is spoken of: "well done she did it" is a
+   report) or a request remove both outcomes; a yes/no question ("are you done", "did she
+   do it", "finished yet") is no command at all.
 4. **Decide** as hassil's fuzzy matcher does: the best intent must clear a floor *and* beat
    every other intent by a margin (hassil rejects within 0.2 of a rival in log-prob space;
    here 0.08 in ratio space, 0.15 for *done*, whose floor is higher too; harmless intents such
@@ -273,7 +274,8 @@ class IntentMatcher:
         self._negations = _Words(rules.negations)
         self._questions = _Words(rules.questions)
         self._question_ends = _Words(rules.question_ends)
-        self._to_child = _Words((*rules.addressee, *rules.praise))
+        self._addressee = _Words(rules.addressee)
+        self._praise = _Words(rules.praise)
         self._not_to_child = _Words(rules.not_to_child)
         self._vocatives = _Words(rules.vocatives)
         self._third_person = _Words(rules.third_person)
@@ -521,12 +523,15 @@ class IntentMatcher:
         )
 
     def _to_child_in(self, text: str) -> bool:
-        """Whether `text` is said to the child: "you", praise, or a name the child is called by
-        when the child is not spoken of ("well done mate"; "she's done mate" is not)."""
+        """Whether `text` is said to the child: "you", or praise or a name the child is called
+        by when the child is not spoken of ("well done mate"). A report of the child is a
+        report, praise or not ("well done she did it", "she's done mate")."""
         text = self._not_to_child.remove(text)
-        if self._to_child.found_in(text):
+        if self._addressee.found_in(text):
             return True
-        return self._vocatives.found_in(text) and not self._third_person.found_in(text)
+        if self._third_person.found_in(text):
+            return False
+        return self._praise.found_in(text) or self._vocatives.found_in(text)
 
     def _framed(self, heard: _Analysis) -> str | None:
         """The intent a frame reads in `heard`, under the same word rules as the phrases.

@@ -530,11 +530,32 @@ def test_a_repeated_class_in_a_frame_is_bounded(matcher: IntentMatcher) -> None:
 # -- round 9 -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", ["well done", "well done she did it", "good girl she did it"])
+@pytest.mark.parametrize("text", ["well done", "well done you did it", "good girl well done"])
 def test_praise_hidden_by_a_sound_alike_is_still_praise(matcher: IntentMatcher, text: str) -> None:
     # "well" sounds like "we'll": the words as said still hold the praise, never a done.
     found = matcher.match(text)
     assert found is None or found.name != "done", text
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("well done she did it", "done"),
+        ("good girl she did it", "done"),
+        ("she did it herself well done", "done"),
+        ("good boy he couldn't do it", "not_yet"),
+        ("good girl you did it", None),
+        ("well done mate you finished", None),
+        ("well done is she finished", None),
+    ],
+)
+def test_praise_around_a_report_of_the_child_leaves_the_report(
+    matcher: IntentMatcher, text: str, intent: str | None
+) -> None:
+    # Round 18: "good girl she did it" speaks of the child to someone else; praise is said to
+    # the child only when the child is not spoken of ("good girl you did it").
+    found = matcher.match(text, frozenset({"done", "not_yet"}))
+    assert (found.name if found else None) == intent, text
 
 
 def test_a_saying_with_a_praise_word_in_it_praises_no_one(matcher: IntentMatcher) -> None:
