@@ -101,6 +101,7 @@ _SOUND_VOICED = str.maketrans("bdgvzqx", "ptkfsks")  # voiced and unvoiced sound
 _CODE_FROM = 0xE000  # phrase words as private-use characters (`_Phrases._encode`)
 _UNKNOWN_FROM = 0xF0000  # other words of an utterance, likewise
 _FRAME_SCORE = 0.9  # the score of an intent read from a frame (the whole utterance fits it)
+_UNAIDED = "unaided"  # how a no-help phrase taken off is read by the frames (a self word)
 _REPORTS = frozenset({*OUTCOMES, "initiated"})  # what report words (openers, tails...) go around
 _NOT_REQUESTED = frozenset({"help"})  # "can you help me" is asked of a person, not of us
 _MAX_SNAPS = 4096  # unknown words whose nearest phrase word is remembered
@@ -220,6 +221,9 @@ class _Analysis:
     read these."""
     no_outcome: bool = False
     """Talk to the child or a request: no outcome, from phrases or frames."""
+    unaided: str = ""
+    """`heard` with the no-help phrase that was taken off read as "unaided", when there was
+    one: the frames read it when `heard` fits none ("she did the buttons no help at all")."""
 
 
 class _Words:
@@ -242,9 +246,12 @@ class _Words:
         return self._end is not None and self._end.search(text) is not None
 
     def remove(self, text: str) -> str:
+        return self.replace(text, "")
+
+    def replace(self, text: str, word: str) -> str:
         if self._any is None:
             return text
-        return " ".join(self._any.sub(" ", text).split())
+        return " ".join(self._any.sub(f" {word} ", text).split())
 
     def remove_opening(self, text: str) -> str:
         if self._start is None:
@@ -450,7 +457,9 @@ class IntentMatcher:
         owner = self._exact.get(core)
         if owner is not None:  # a listed phrase is trusted whole, whatever words it has
             return self._as_listed(owner, core)
+        unaided = ""
         if self._no_help.found_in(core):  # "with no help" negates nothing
+            unaided = self._no_help.replace(core, _UNAIDED)
             core = self._no_help.remove(core) or core
         if not core:
             return _Analysis(core, (), {})
@@ -520,6 +529,7 @@ class IntentMatcher:
             blocked=blocked,
             heard=plain,
             no_outcome=no_outcome,
+            unaided=unaided,
         )
 
     def _to_child_in(self, text: str) -> bool:
@@ -545,6 +555,8 @@ class IntentMatcher:
         name = self._report_of(heard.heard)
         if name is None and not heard.no_outcome:
             name = self._clauses(heard.heard)
+        if name is None and heard.unaided and not heard.no_outcome:
+            name = self._report_of(heard.unaided)
         if name is None or (name in OUTCOMES and heard.no_outcome):
             return None
         return name
