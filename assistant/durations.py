@@ -32,6 +32,7 @@ _ONES = {
     "zero": 0,
     "one": 1,
     "two": 2,
+    "twa": 2,  # Scots ("add twa minutes")
     "three": 3,
     "four": 4,
     "five": 5,

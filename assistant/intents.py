@@ -65,7 +65,8 @@ class WordRules:
     third_person: tuple[str, ...] = ()
     """Words that speak of the child rather than to them ("she", "he", "the child")."""
     praise: tuple[str, ...] = ()
-    """Praise ("well done", "good job"): said to the child, never an outcome."""
+    """Praise ("well done", "good job"): said to the child, never an outcome, unless a word of
+    `third_person` speaks of the child ("good girl she did it" is a report)."""
     not_to_child: tuple[str, ...] = ()
     """Sayings with a word of `addressee` or `praise` in them that are not said to the child
     ("all good", "you know", "fair play"): read as neither."""
@@ -77,6 +78,9 @@ class WordRules:
     corrections: tuple[str, ...] = ()
     """What a speaker says to take back what came before ("no wait", "i mean"): only the
     words after the last one are read ("next no wait go back" is go back)."""
+    everyday: tuple[str, ...] = ()
+    """Everyday words close by letters to a phrase word, read as themselves: an utterance
+    with one is never read as the phrase word ("time for brekkie" is no "time for break")."""
     minor: tuple[str, ...] = ()
     """Small words ("the", "it", "my") that cost little when added or left out: "say it again"
     reads as "say again" (fsticuffs charges stop words 0.1 instead of a whole word)."""

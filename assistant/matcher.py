@@ -335,9 +335,9 @@ class IntentMatcher:
                 for i, word in enumerate(words):
                     if word in minor and len(words) >= 3:
                         self._trimmed.add(name, " ".join(words[:i] + words[i + 1 :]))
-        self._vocabulary = sorted(
-            {w for p in (*self._plain.texts, *self._slotted.texts) for w in p.split()}
-        )
+        phrase_words = {w for p in (*self._plain.texts, *self._slotted.texts) for w in p.split()}
+        everyday = {w for e in rules.everyday for w in e.split()} - phrase_words
+        self._vocabulary = sorted(phrase_words | everyday)
         self._known = frozenset(self._vocabulary)
         self._snaps: dict[str, str] = {}
         # Sound-alikes lead to any phrase word except those of done phrases (and never from a
@@ -348,7 +348,9 @@ class IntentMatcher:
         self._sounds: dict[str, str] = {}
         for word in self._vocabulary:
             key = _sound_key(word)
-            if word in done_words or word in meaning or len(key) < 2 or len(word) < _SOUND_MIN:
+            if word in done_words or word in meaning or word in everyday:
+                continue
+            if len(key) < 2 or len(word) < _SOUND_MIN:
                 continue
             self._sounds.setdefault(key, word)  # vocabulary is sorted: a stable choice
         self._sound_from = self._durations  # English only, as the key is English spelling

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -709,3 +710,33 @@ def test_report_words_with_a_negation_are_refused(tmp_path: Path) -> None:
     assert any('frames.tails: "i\'m afraid not" has a negation' in p for p in problems), problems
     assert any('frames.tails: "isn\'t it" has a negation' in p for p in problems), problems
     assert len(problems) == 2, problems
+
+
+# -- round 18 ------------------------------------------------------------------------------------
+
+
+def test_an_everyday_word_is_read_as_itself() -> None:
+    # "brekkie" is close to "break" by letters; listed in words.everyday it stays itself.
+    loaded = load_intents(intents_file("en"))
+    assert "brekkie" in loaded.words.everyday
+    assert IntentMatcher(loaded).match("time for brekkie") is None
+    without = replace(loaded, words=replace(loaded.words, everyday=()))
+    found = IntentMatcher(without).match("time for brekkie")
+    assert found is not None and found.name == "timer_start"  # what the list is there for
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("she did the buttons no help at all", "done"),
+        ("she get it done without me", "done"),
+        ("she did the buttons", None),
+        ("she did the buttons no help from her brother", None),
+    ],
+)
+def test_a_no_help_phrase_taken_off_still_says_unaided(
+    matcher: IntentMatcher, text: str, intent: str | None
+) -> None:
+    # The frames read "she did the buttons unaided" when "she did the buttons" fits none.
+    found = matcher.match(text, frozenset({"done", "not_yet"}))
+    assert (found.name if found else None) == intent, text
