@@ -101,6 +101,7 @@ _SOUND_VOICED = str.maketrans("bdgvzqx", "ptkfsks")  # voiced and unvoiced sound
 _CODE_FROM = 0xE000  # phrase words as private-use characters (`_Phrases._encode`)
 _UNKNOWN_FROM = 0xF0000  # other words of an utterance, likewise
 _FRAME_SCORE = 0.9  # the score of an intent read from a frame (the whole utterance fits it)
+_MAX_CLAUSES = 3  # reports in one utterance read apart, at most
 _UNAIDED = "unaided"  # how a no-help phrase taken off is read by the frames (a self word)
 _REPORTS = frozenset({*OUTCOMES, "initiated"})  # what report words (openers, tails...) go around
 _NOT_REQUESTED = frozenset({"help"})  # "can you help me" is asked of a person, not of us
@@ -221,6 +222,9 @@ class _Analysis:
     read these."""
     no_outcome: bool = False
     """Talk to the child or a request: no outcome, from phrases or frames."""
+    asks: bool = False
+    """It closes with a question ending that was dropped as a filler ("finished already ah"):
+    no done, from phrases or frames."""
     unaided: str = ""
     """`heard` with the no-help phrase that was taken off read as "unaided", when there was
     one: the frames read it when `heard` fits none ("she did the buttons no help at all")."""
@@ -456,9 +460,10 @@ class IntentMatcher:
         if owner is not None:
             return self._as_listed(owner, said)
         core = self._strip_fillers(said)
+        asked = self._asks_by_filler(said, core)  # "finished ah" asks: no listed done
         owner = self._exact.get(core)
-        if owner is not None:  # a listed phrase is trusted whole, whatever words it has
-            return self._as_listed(owner, core)
+        if owner is not None and not (asked and owner == "done"):
+            return self._as_listed(owner, core)  # a listed phrase is trusted whole
         unaided = ""
         if self._no_help.found_in(core):  # "with no help" negates nothing
             unaided = self._no_help.replace(core, _UNAIDED)
@@ -466,7 +471,7 @@ class IntentMatcher:
         if not core:
             return _Analysis(core, (), {})
         owner = self._exact.get(core)
-        if owner is not None:
+        if owner is not None and not (asked and owner == "done"):
             return self._as_listed(owner, core)
         request = self._requests.opens(core)
         if request:  # "can you say that again" -> "say that again"
@@ -512,7 +517,7 @@ class IntentMatcher:
             best.pop("not_yet", None)
             rejected = Rejection.REQUEST if request else Rejection.TO_CHILD
         ranked = tuple(sorted(best.values(), key=lambda c: -c.score))
-        if not request and self._is_question(core, plain, ranked, negated):
+        if not request and self._is_question(core, plain, ranked, negated, said):
             return _Analysis(
                 core,
                 (),
@@ -531,8 +536,14 @@ class IntentMatcher:
             blocked=blocked,
             heard=plain,
             no_outcome=no_outcome,
+            asks=asked,
             unaided=unaided,
         )
+
+    def _asks_by_filler(self, said: str, core: str) -> bool:
+        """Whether `said` closes with a question ending that dropping fillers took off
+        ("finished ah" asks whether it is finished)."""
+        return self._question_ends.closes(said) and not self._question_ends.closes(core)
 
     def _to_child_in(self, text: str) -> bool:
         """Whether `text` is said to the child: "you", or praise or a name the child is called
@@ -560,6 +571,8 @@ class IntentMatcher:
         if name is None and heard.unaided and not heard.no_outcome:
             name = self._report_of(heard.unaided)
         if name is None or (name in OUTCOMES and heard.no_outcome):
+            return None
+        if name == "done" and heard.asks:
             return None
         return name
 
@@ -592,7 +605,7 @@ class IntentMatcher:
             return "not_yet" if name == "done" else None
         return name
 
-    def _clauses(self, text: str) -> str | None:
+    def _clauses(self, text: str, depth: int = 1) -> str | None:
         """An outcome told in two reports ("he didn't do it i did it", "she couldn't get it so i
         helped her"): both must read as outcomes; *not yet* if either is, *done* only if both
         are. Split where a report opens or after a joining word (`intents.Frames`)."""
@@ -612,6 +625,8 @@ class IntentMatcher:
             if first not in OUTCOMES:
                 continue
             second = self._report_of(" ".join(right), listed=True)
+            if second not in OUTCOMES and depth < _MAX_CLAUSES:
+                second = self._clauses(" ".join(right), depth + 1)  # "not yet she's not i helped"
             if second in OUTCOMES:
                 return "not_yet" if "not_yet" in (first, second) else "done"
         return None
@@ -842,21 +857,23 @@ class IntentMatcher:
         return Candidate("not_yet", f"{_NEGATED}{done.phrase}", done.score)
 
     def _is_question(
-        self, core: str, plain: str, ranked: tuple[Candidate, ...], negated: bool
+        self, core: str, plain: str, ranked: tuple[Candidate, ...], negated: bool, said: str
     ) -> bool:
         # The phrases decide which openings are commands: "did it by herself" is a listed
         # report, "did she do it" is a question. Same for endings: "not yet" is a command,
         # "finished yet" asks whether done. The opening as said: a sound-alike makes no
         # question ("too easy she did it" is no "do ...").
         top = ranked[0].phrase if ranked else ""
-        said = plain.split()
-        if said[1:2] == ["to"]:
+        if plain.split()[1:2] == ["to"]:
             return False  # "had to help him out": no question opens "had to"
         if self._questions.opens(plain) and top.split()[:1] != core.split()[:1]:
             return True
-        if negated or not self._question_ends.closes(core):
+        # An ending may be a filler too, so it is looked for in the words as said ("finished
+        # ah" asks in Singapore English, and "ah" is dropped before matching).
+        closes = self._question_ends.closes(core)
+        if negated or not (closes or self._question_ends.closes(said)):
             return False
-        stem = self._question_ends.remove_closing(core)
+        stem = self._question_ends.remove_closing(core) if closes else core
         if not stem:
             return False
         stem_best, _ = self._rank(stem)

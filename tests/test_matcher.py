@@ -740,3 +740,27 @@ def test_a_no_help_phrase_taken_off_still_says_unaided(
     # The frames read "she did the buttons unaided" when "she did the buttons" fits none.
     found = matcher.match(text, frozenset({"done", "not_yet"}))
     assert (found.name if found else None) == intent, text
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("finished ah", None),
+        ("finished already ah", None),
+        ("she did it herself ah", None),
+        ("not yet ah", "not_yet"),
+        ("ah she did it", "done"),
+        ("next step ah", "next"),
+    ],
+)
+def test_a_closing_question_word_asks_though_it_is_a_filler(
+    matcher: IntentMatcher, text: str, intent: str | None
+) -> None:
+    # "finished ah" asks in Singapore and Sri Lankan English; "ah" is a filler elsewhere.
+    found = matcher.match(text, frozenset({"done", "not_yet", "next"}))
+    assert (found.name if found else None) == intent, text
+
+
+def test_three_reports_in_one_are_read_apart(matcher: IntentMatcher) -> None:
+    found = matcher.match("not yet she's not done i helped her", frozenset({"done", "not_yet"}))
+    assert found is not None and found.name == "not_yet"
