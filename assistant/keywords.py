@@ -89,6 +89,8 @@ class KeywordReader:
         """
         if not words or any(a == b for a, b in pairwise(words)):
             return None  # "again again", "wait wait": said to the child, not to the assistant
+        if _said_thrice(words):
+            return None  # "let's go let's go let's go": urging, not a command
         plain = self._candidates(words)
         timed = self._candidates(slotted) if slotted is not None else 0
         if not plain and not timed:
@@ -140,3 +142,12 @@ class KeywordReader:
 def _bits(mask: int) -> tuple[int, ...]:
     """The single bits set in `mask`."""
     return tuple(1 << b for b in range(mask.bit_length()) if mask >> b & 1)
+
+
+def _said_thrice(words: Sequence[str]) -> bool:
+    """Whether `words` are the same words said three times or more."""
+    said, size = list(words), len(words)
+    return any(
+        size % part == 0 and said == said[:part] * (size // part)
+        for part in range(1, size // 3 + 1)
+    )

@@ -764,3 +764,10 @@ def test_a_closing_question_word_asks_though_it_is_a_filler(
 def test_three_reports_in_one_are_read_apart(matcher: IntentMatcher) -> None:
     found = matcher.match("not yet she's not done i helped her", frozenset({"done", "not_yet"}))
     assert found is not None and found.name == "not_yet"
+
+
+def test_a_command_said_three_times_urges(matcher: IntentMatcher) -> None:
+    paused = frozenset({"resume", "next", "stop"})
+    found = matcher.match("let's go", paused)
+    assert found is not None and found.name == "resume"
+    assert matcher.match("let's go let's go let's go", paused) is None  # said to the child
