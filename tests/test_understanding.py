@@ -1,11 +1,11 @@
 """What the matcher understands, sentence by sentence (tests/data/understanding-en.yaml).
 
 The data file is the specification: each labelled sentence is one test whose id and failure
-message name the sentence. A false *done* fails on either part of the set; every `tune`
-sentence must be right; the held-out part `held_out_15` (written for round 14 by a helper who
-never saw the data or the code, never tuned on, measured once) must stay above the floor it
-reached. The property tests then cover what
-no list of sentences can.
+message name the sentence. A false *done* fails on any part of the set; every `tune`
+sentence must be right (or a known miss, with its reason); the held-out parts `held_out_19`
+and `plain_19` (written for round 18 by helpers who never saw the data or the code, never
+tuned on, measured once) must stay above the floors they reached. The property tests then
+cover what no list of sentences can.
 """
 
 from __future__ import annotations
@@ -31,10 +31,10 @@ DATA = Path(__file__).parent / "data" / "understanding-en.yaml"
 PARTS: tuple[str, ...] = ("tune", "held_out_19", "plain_19")
 HELD_OUT = PARTS[1:]
 TUNE_FLOOR = 0.97
-HELD_OUT_FLOORS: dict[str, float] = {"held_out_19": 0.0, "plain_19": 0.0}
-"""Held-out accuracy as measured once at the end of round 17, just under it: held_out_18
-(eight regional households' voices) 90.4%, plain_18 (plain voices) 95.6%. held_out to
-held_out_17 (rounds 1-16), plain_16 to plain_17b and dev_9 to dev_17q were seen, so they now
+HELD_OUT_FLOORS: dict[str, float] = {"held_out_19": 0.85, "plain_19": 0.96}
+"""Held-out accuracy as measured once at the end of round 18, just under it: held_out_19
+(eight regional households' voices) 85.4%, plain_19 (plain voices) 96.2%. held_out to
+held_out_18 (rounds 1-17), plain_16 to plain_18 and dev_9 to dev_19t were seen, so they now
 live in tune (see the README's understanding section)."""
 
 # The session's own contexts, so the data says "child_step" and means what the engine allows.
