@@ -305,7 +305,7 @@ def _frames(raw: object, check: Checker, negations: frozenset[str] = frozenset()
             check.add(where, "a class needs at least one word")
         classes[name] = members
     found: list[Frame] = []
-    for i, item in enumerate(check.items(section.get("rules", []), "frames.rules", 0, 200)):
+    for i, item in enumerate(check.items(section.get("rules", []), "frames.rules", 0, 400)):
         where = f"frames.rules[{i}]"
         rule = check.mapping(item, where, required={"intent", "frame"})
         if rule is None:
