@@ -517,7 +517,7 @@ class IntentMatcher:
             best.pop("not_yet", None)
             rejected = Rejection.REQUEST if request else Rejection.TO_CHILD
         ranked = tuple(sorted(best.values(), key=lambda c: -c.score))
-        if not request and self._is_question(core, plain, ranked, negated, said):
+        if not request and self._is_question(core, plain, ranked, negated, asked):
             return _Analysis(
                 core,
                 (),
@@ -606,9 +606,10 @@ class IntentMatcher:
         return name
 
     def _clauses(self, text: str, depth: int = 1) -> str | None:
-        """An outcome told in two reports ("he didn't do it i did it", "she couldn't get it so i
-        helped her"): both must read as outcomes; *not yet* if either is, *done* only if both
-        are. Split where a report opens or after a joining word (`intents.Frames`)."""
+        """An outcome told in two or three reports ("he didn't do it i did it", "she couldn't
+        get it so i helped her", "not yet she's not done i helped her"): all must read as
+        outcomes; *not yet* if any is, *done* only if all are. Split where a report opens or
+        after a joining word (`intents.Frames`); `depth` counts the reports split off."""
         words = text.split()
         for at in range(1, len(words)):
             if words[at] not in self._clause_starts and words[at - 1] not in self._joins:
@@ -626,7 +627,7 @@ class IntentMatcher:
                 continue
             second = self._report_of(" ".join(right), listed=True)
             if second not in OUTCOMES and depth < _MAX_CLAUSES:
-                second = self._clauses(" ".join(right), depth + 1)  # "not yet she's not i helped"
+                second = self._clauses(" ".join(right), depth + 1)  # a third report
             if second in OUTCOMES:
                 return "not_yet" if "not_yet" in (first, second) else "done"
         return None
@@ -857,7 +858,7 @@ class IntentMatcher:
         return Candidate("not_yet", f"{_NEGATED}{done.phrase}", done.score)
 
     def _is_question(
-        self, core: str, plain: str, ranked: tuple[Candidate, ...], negated: bool, said: str
+        self, core: str, plain: str, ranked: tuple[Candidate, ...], negated: bool, asked: bool
     ) -> bool:
         # The phrases decide which openings are commands: "did it by herself" is a listed
         # report, "did she do it" is a question. Same for endings: "not yet" is a command,
@@ -868,10 +869,10 @@ class IntentMatcher:
             return False  # "had to help him out": no question opens "had to"
         if self._questions.opens(plain) and top.split()[:1] != core.split()[:1]:
             return True
-        # An ending may be a filler too, so it is looked for in the words as said ("finished
-        # ah" asks in Singapore English, and "ah" is dropped before matching).
+        # An ending may be a filler too, dropped before matching (`asked`: "finished ah" asks
+        # in Singapore English).
         closes = self._question_ends.closes(core)
-        if negated or not (closes or self._question_ends.closes(said)):
+        if negated or not (closes or asked):
             return False
         stem = self._question_ends.remove_closing(core) if closes else core
         if not stem:
