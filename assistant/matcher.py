@@ -373,6 +373,10 @@ class IntentMatcher:
         # Keywords read fillers as glue: "let's stop for today" keeps the "today" it needs.
         keywords = phrases.keywords
         self._keywords = KeywordReader(replace(keywords, glue=keywords.glue + phrases.fillers))
+        # Fillers that also say "not" between the child and the verb, as in the Black Country
+        # ("he ay done it", "she eh do it"): a report with one inside is read as said.
+        negated_class = {w for w in phrases.frames.classes.get("negated", ()) if " " not in w}
+        self._negating_fillers = frozenset(set(phrases.fillers) & negated_class)
         negating = set(rules.negations) | {"without"}
         self._no_help = _Words(
             s for s in phrases.frames.classes.get("self", ()) if negating & set(s.split())
@@ -416,6 +420,15 @@ class IntentMatcher:
 
     def _read_said(self, said: str, allowed: AbstractSet[str] | None) -> Reading:
         """`read` of normalised words, before the recogniser's doubts are weighed."""
+        # Dropping a filler that says "not" would make "he ay done it" a done: the words as
+        # said decide, and only ever as a not yet.
+        if (
+            self._frames is not None
+            and self._negating_fillers.intersection(said.split()[1:-1])
+            and (allowed is None or "not_yet" in allowed)
+            and self._report_of(said) == "not_yet"
+        ):
+            return Reading(said, Intent("not_yet", {}, _FRAME_SCORE), ())
         heard = self._analyse(said)
         reading = self._decide(heard, allowed)
         if reading.intent is None and reading.rejected not in (

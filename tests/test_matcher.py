@@ -19,6 +19,15 @@ def matcher() -> IntentMatcher:
     return IntentMatcher(load_intents(intents_file("en")))
 
 
+OUTCOMES_AND_NEXT = frozenset({"done", "not_yet", "next"})
+
+
+def reads_as(matcher: IntentMatcher, text: str, allowed: frozenset[str]) -> str | None:
+    """The name of the intent `matcher` takes from `text` in `allowed`, or None."""
+    found = matcher.match(text, allowed)
+    return found.name if found else None
+
+
 def test_every_canonical_intent_has_phrases() -> None:
     phrases = load_intents(intents_file("en")).phrases
     assert set(phrases) == set(CANONICAL)
@@ -555,8 +564,7 @@ def test_praise_around_a_report_of_the_child_leaves_the_report(
 ) -> None:
     # Round 18: "good girl she did it" speaks of the child to someone else; praise is said to
     # the child only when the child is not spoken of ("good girl you did it").
-    found = matcher.match(text, frozenset({"done", "not_yet"}))
-    assert (found.name if found else None) == intent, text
+    assert reads_as(matcher, text, frozenset({"done", "not_yet"})) == intent, text
 
 
 def test_a_saying_with_a_praise_word_in_it_praises_no_one(matcher: IntentMatcher) -> None:
@@ -738,8 +746,7 @@ def test_a_no_help_phrase_taken_off_still_says_unaided(
     matcher: IntentMatcher, text: str, intent: str | None
 ) -> None:
     # The frames read "she did the buttons unaided" when "she did the buttons" fits none.
-    found = matcher.match(text, frozenset({"done", "not_yet"}))
-    assert (found.name if found else None) == intent, text
+    assert reads_as(matcher, text, frozenset({"done", "not_yet"})) == intent, text
 
 
 @pytest.mark.parametrize(
@@ -757,8 +764,7 @@ def test_a_closing_question_word_asks_though_it_is_a_filler(
     matcher: IntentMatcher, text: str, intent: str | None
 ) -> None:
     # "finished ah" asks in Singapore and Sri Lankan English; "ah" is a filler elsewhere.
-    found = matcher.match(text, frozenset({"done", "not_yet", "next"}))
-    assert (found.name if found else None) == intent, text
+    assert reads_as(matcher, text, OUTCOMES_AND_NEXT) == intent, text
 
 
 def test_three_reports_in_one_are_read_apart(matcher: IntentMatcher) -> None:
@@ -771,3 +777,20 @@ def test_a_command_said_three_times_urges(matcher: IntentMatcher) -> None:
     found = matcher.match("let's go", paused)
     assert found is not None and found.name == "resume"
     assert matcher.match("let's go let's go let's go", paused) is None  # said to the child
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("he ay done it yet", "not_yet"),
+        ("she eh do it yet", "not_yet"),
+        ("he ay done it", "not_yet"),
+        ("ay he did it", "done"),
+        ("she did it eh", "done"),
+    ],
+)
+def test_a_filler_that_says_not_inside_a_report_is_read_as_said(
+    matcher: IntentMatcher, text: str, intent: str
+) -> None:
+    # Black Country "he ay done it" (hasn't): dropping "ay" as a filler would make it a done.
+    assert reads_as(matcher, text, OUTCOMES_AND_NEXT) == intent, text
