@@ -14,7 +14,9 @@ What it reads, with digits allowed wherever a number word is:
   "two point five minutes", "one and half minute";
 - quarters of an hour: "a quarter of an hour", "three quarters of an hour";
 - parts from larger to smaller units: "two minutes and thirty seconds", "1 hour 15 minutes";
-- a bare number after minutes or hours: "two minutes thirty", "one hour fifteen".
+- a bare number after minutes or hours: "two minutes thirty", "one hour fifteen";
+- a word heard for a number right before a unit: "to minutes" (two), "tree minutes", "for
+  minute" (four, before one unit only).
 
 A number with no unit ("set a timer for ten") is not a duration: guessing the unit is how
 "twelve" became a two-minute timer in speech-to-phrase (#13). Everything here is pure.
@@ -76,6 +78,12 @@ _UNITS = {
     "hours": 3600,
 }
 _ARTICLES = frozenset({"a", "an"})
+# What a recogniser writes for a number that is not a number word ("add to minutes", "a timer
+# for tree minutes", "start a for minute break"): read as the number only right before a unit,
+# where nothing else is meant ("for" only before one unit, as "for minutes" is said of time).
+_HEARD = {"to": 2, "too": 2, "tree": 3, "fine": 5}
+_HEARD_BEFORE_ONE = {"for": 4, "fore": 4}
+_ONE_UNIT = frozenset({"second", "sec", "minute", "min", "hour"})
 NUMBER_WORDS = frozenset({*_ONES, *_TEENS, *_TENS, *_UNITS, "half", "and", "couple", "point"})
 """Words a duration is made of: never rewritten as a sound-alike of a command word."""
 MAX_SECONDS = 24 * 3600
@@ -230,6 +238,11 @@ def _number_at(words: Sequence[str], i: int) -> tuple[int, int] | None:
         return _ONES[words[i + 1]], i + 2  # "zero five minutes", as a clock is read
     if word in _ONES:
         return _ONES[word], i + 1
+    after = words[i + 1] if i + 1 < len(words) else ""
+    if word in _HEARD and after in _UNITS:
+        return _HEARD[word], i + 1
+    if word in _HEARD_BEFORE_ONE and after in _ONE_UNIT:
+        return _HEARD_BEFORE_ONE[word], i + 1
     if word in _TEENS:
         return _TEENS[word], i + 1
     if word in _TENS:

@@ -93,7 +93,8 @@ _NEAR_WORD = 50  # rapidfuzz ratio at which a heard word may stand for a missing
 _LOOSE_MIN = 0.92  # a loose reading must otherwise be (nearly) the phrase itself
 _MAX_LOOSE = 3  # minor words of an utterance tried one by one as the added word (bounds cost)
 _SOUND_MIN = 3  # a heard word shorter than this is never read as a sound-alike
-_ANOTHER = "another"  # "add another minute": "another" as "a" for the duration, kept as a word
+# "add another minute", "extra minute on the timer": read as "a" for the duration, kept as a word.
+_ANOTHER = ("another", "extra")
 _MORE = "more"  # "add two more minutes": a word said inside a duration, kept after the slot
 _SOUND_PAIRS = (("ph", "f"), ("ck", "k"), ("sh", "x"), ("ch", "x"), ("th", "0"), ("qu", "k"))
 _SOUND_SILENT = ("kn", "gn", "wr", "pn")  # the first letter of these openings is not heard
@@ -712,16 +713,18 @@ class IntentMatcher:
         """The duration said in `words`: the words it was found in, where, and what follows.
 
         "add two more minutes" is read without "more" (kept after the slot); "add another
-        minute" as "add a minute", the slot placed after "another".
+        minute" ("extra minute") as "add a minute", the slot placed after "another".
         """
         if not self._durations:
             return words, None, []
         found = find_duration(words)
-        if found is None and _ANOTHER in words:
-            at = words.index(_ANOTHER)
-            hit = find_duration([*words[:at], "a", *words[at + 1 :]])
-            if hit is not None and hit.start == at:
-                found = Duration(at + 1, hit.end, hit.seconds)
+        for word in _ANOTHER if found is None else ():
+            if word in words:
+                at = words.index(word)
+                hit = find_duration([*words[:at], "a", *words[at + 1 :]])
+                if hit is not None and hit.start == at:
+                    found = Duration(at + 1, hit.end, hit.seconds)
+                    break
         if found is None and _MORE in words:
             found = _more_duration(words)
             if found is not None:

@@ -291,6 +291,10 @@ def test_word_lists_do_not_undo_each_other() -> None:
         ("zero five minutes", 300),  # as a clock is read
         ("one and half minute", 90),
         ("a minute and half", 90),
+        ("to minutes", 120),  # a word heard for a number, right before a unit
+        ("tree minutes", 180),
+        ("fine minute", 300),
+        ("for minute", 240),
     ],
 )
 def test_durations(text: str, seconds: int) -> None:
@@ -318,6 +322,9 @@ def test_durations(text: str, seconds: int) -> None:
         "zero zero minutes",
         "two point minutes",
         "two point five",
+        "for minutes",  # said of time ("she brushed for minutes"), never four
+        "to",
+        "fine",
     ],
 )
 def test_not_durations(text: str) -> None:
