@@ -8,7 +8,7 @@ timer") against the phrases and put the number in the `seconds` slot.
 
 What it reads, with digits allowed wherever a number word is:
 
-- a number and a unit: "five minutes", "ninety seconds", "an hour", "7 minute";
+- a number and a unit: "five minutes", "ninety seconds", "an hour", "7 minute", "a wee minute";
 - "a couple of minutes" (two);
 - halves: "two and a half minutes", "a minute and a half", "half a minute", "half an hour",
   "two point five minutes", "one and half minute";
@@ -81,9 +81,10 @@ _ARTICLES = frozenset({"a", "an"})
 # What a recogniser writes for a number that is not a number word ("add to minutes", "a timer
 # for tree minutes", "start a for minute break"): read as the number only right before a unit,
 # where nothing else is meant ("for" only before one unit, as "for minutes" is said of time).
-_HEARD = {"to": 2, "too": 2, "tree": 3, "fine": 5}
+_HEARD = {"to": 2, "too": 2, "tree": 3, "fine": 5, "fire": 5}
 _HEARD_BEFORE_ONE = {"for": 4, "fore": 4}
 _ONE_UNIT = frozenset({"second", "sec", "minute", "min", "hour"})
+_SMALL = frozenset({"wee", "little", "quick"})  # "a wee minute" is a minute
 NUMBER_WORDS = frozenset({*_ONES, *_TEENS, *_TENS, *_UNITS, "half", "and", "couple", "point"})
 """Words a duration is made of: never rewritten as a sound-alike of a command word."""
 MAX_SECONDS = 24 * 3600
@@ -166,6 +167,8 @@ def _part_at(words: Sequence[str], i: int) -> tuple[int, int, int] | None:
         count, j = 2, couple  # "a couple of minutes", "couple minutes"
     elif words[i] in _ARTICLES:
         count, j = 1, i + 1  # "a minute", "an hour"
+        if j + 1 < len(words) and words[j] in _SMALL and words[j + 1] in _ONE_UNIT:
+            j += 1  # "a wee minute", "a quick second"
     elif words[i] in _UNITS and _and_a_half(words, i + 1):
         count, j = 1, i  # "minute and a half timer": the article left out
     else:

@@ -81,6 +81,11 @@ class WordRules:
     everyday: tuple[str, ...] = ()
     """Everyday words close by letters to a phrase word, read as themselves: an utterance
     with one is never read as the phrase word ("time for brekkie" is no "time for break")."""
+    reason_starts: tuple[str, ...] = ()
+    """Words a reason after a command opens with ("skip that one he's too tired", "pause the
+    doorbell's gone"): a command followed by a reason that reads as nothing is the command."""
+    reason_commands: tuple[str, ...] = ()
+    """Words a command must have to take a reason after it (`reason_starts`)."""
     minor: tuple[str, ...] = ()
     """Small words ("the", "it", "my") that cost little when added or left out: "say it again"
     reads as "say again" (fsticuffs charges stop words 0.1 instead of a whole word)."""

@@ -340,6 +340,8 @@ class IntentMatcher:
                 for i, word in enumerate(words):
                     if word in minor and len(words) >= 3:
                         self._trimmed.add(name, " ".join(words[:i] + words[i + 1 :]))
+        self._reason_starts = frozenset(rules.reason_starts)
+        self._reason_commands = frozenset(rules.reason_commands)
         phrase_words = {w for p in (*self._plain.texts, *self._slotted.texts) for w in p.split()}
         everyday = {w for e in rules.everyday for w in e.split()} - phrase_words
         self._vocabulary = sorted(phrase_words | everyday)
@@ -453,7 +455,41 @@ class IntentMatcher:
             keyword = self._by_keywords(said, allowed)
             if keyword is not None:
                 reading = replace(reading, intent=keyword, unsure=None, rejected=None)
+        if reading.intent is None and reading.unsure is None and reading.rejected is None:
+            command = self._command_with_reason(said, allowed)
+            if command is not None:
+                reading = replace(reading, intent=command)
         return reading
+
+    def _command_with_reason(self, said: str, allowed: AbstractSet[str] | None) -> Intent | None:
+        """The command of "skip that one he's too tired": a command of two words or more with a
+        word of `reason_commands` in it (no outcome), then a reason opening with a word of
+        `reason_starts` that reads as nothing at all and speaks to no one. The longest command
+        decides."""
+        words = said.split()
+        if len(words) < 3 or self._reason_commands.isdisjoint(words):
+            return None  # most chatter is turned down here, before any reading
+        for i in range(len(words) - 2, 0, -1):  # the longest command first
+            if words[i] not in self._reason_starts:
+                continue
+            said_first = " ".join(words[:i])
+            if self._reason_commands.isdisjoint(words[:i]):
+                return None
+            head = self._read_said(said_first, allowed)
+            if head.intent is None:
+                continue
+            if head.intent.name in _REPORTS:
+                return None
+            if len(self._fillers.remove(said_first).split()) < 2:
+                return None  # "next we're gonna do the shoes", "hang on he's still going"
+            reason = " ".join(words[i:])
+            if self._to_child_in(reason):
+                return None  # "stop it you're hurting him" is said to the child
+            rest = self._read_said(reason, None)
+            if rest.intent is None and rest.unsure is None and rest.rejected is None:
+                return head.intent
+            return None
+        return None
 
     def match(self, text: str, allowed: AbstractSet[str] | None = None) -> Intent | None:
         """The accepted intent of `text`, or None."""

@@ -794,3 +794,23 @@ def test_a_filler_that_says_not_inside_a_report_is_read_as_said(
 ) -> None:
     # Black Country "he ay done it" (hasn't): dropping "ay" as a filler would make it a done.
     assert reads_as(matcher, text, OUTCOMES_AND_NEXT) == intent, text
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("skip that one he's too tired", "skip"),
+        ("stop the routine we've got to leave", "stop"),
+        ("pause the break timer he needs the loo", "timer_pause"),
+        ("end it because we're late", "stop"),
+        ("hang on he's still going", None),  # said to anyone: no word of `reason_commands`
+        ("stop it he's hurting her", None),  # "stop it" is said to the child
+        ("skip that one you're too tired", None),  # the reason is said to the child
+        ("skip it she did it", None),  # the "reason" is a report: neither is taken
+    ],
+)
+def test_a_command_with_a_reason_after_it(
+    matcher: IntentMatcher, text: str, intent: str | None
+) -> None:
+    allowed = frozenset({"done", "not_yet", "skip", "stop", "pause", "timer_pause"})
+    assert reads_as(matcher, text, allowed) == intent, text

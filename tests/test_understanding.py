@@ -295,6 +295,8 @@ def test_word_lists_do_not_undo_each_other() -> None:
         ("tree minutes", 180),
         ("fine minute", 300),
         ("for minute", 240),
+        ("a wee minute", 60),
+        ("a quick second", 1),
     ],
 )
 def test_durations(text: str, seconds: int) -> None:
@@ -322,6 +324,7 @@ def test_durations(text: str, seconds: int) -> None:
         "zero zero minutes",
         "two point minutes",
         "two point five",
+        "a wee minutes",
         "for minutes",  # said of time ("she brushed for minutes"), never four
         "to",
         "fine",
