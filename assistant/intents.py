@@ -62,6 +62,9 @@ class WordRules:
     vocatives: tuple[str, ...] = ()
     """Names a parent calls someone by ("sweetie", "mate"): talk to the child, never an
     outcome, unless a word of `third_person` speaks of the child ("she's done mate")."""
+    also_yes: tuple[str, ...] = ()
+    """Words of `addressee` that also mean yes ("ya"): right before a word of `third_person`
+    they are a yes ("ya he did it"), as no one is spoken to there."""
     third_person: tuple[str, ...] = ()
     """Words that speak of the child rather than to them ("she", "he", "the child")."""
     praise: tuple[str, ...] = ()

@@ -291,6 +291,8 @@ class IntentMatcher:
         self._not_to_child = _Words(rules.not_to_child)
         self._vocatives = _Words(rules.vocatives)
         self._third_person = _Words(rules.third_person)
+        self._also_yes = frozenset(rules.also_yes)
+        self._spoken_of = frozenset(w.split()[0] for w in rules.third_person)
         self._requests = _Words(rules.requests)
         self._log_requests = _Words(rules.log_requests)
         self._corrections = _Words(rules.corrections)
@@ -410,6 +412,7 @@ class IntentMatcher:
         # Taken back: "next no wait go back" is go back, "she needed help no wait yeah she
         # needed help" a not yet. Nothing after it, and nothing was said.
         said = self._corrections.after_last(said)
+        said = self._yes_before_report(said)
         reading = self._read_said(said, allowed)
         if reading.intent is None and reading.rejected is not Rejection.CONTEXT:
             # Said twice, as to a device that did not answer: "next next", "skip skip this
@@ -420,6 +423,17 @@ class IntentMatcher:
                 if again.intent is not None:
                     reading = again
         return self._weigh(reading, confidence, alternatives)
+
+    def _yes_before_report(self, said: str) -> str:
+        """`said` with a word of `also_yes` right before one of `third_person` read as "yeah"
+        ("ya he did it", "done ya she did it on her own")."""
+        words = said.split()
+        if self._also_yes.isdisjoint(words):
+            return said
+        return " ".join(
+            "yeah" if w in self._also_yes and nxt in self._spoken_of else w
+            for w, nxt in zip(words, [*words[1:], ""], strict=True)
+        )
 
     def _read_said(self, said: str, allowed: AbstractSet[str] | None) -> Reading:
         """`read` of normalised words, before the recogniser's doubts are weighed."""
@@ -462,23 +476,29 @@ class IntentMatcher:
         return reading
 
     def _command_with_reason(self, said: str, allowed: AbstractSet[str] | None) -> Intent | None:
-        """The command of "skip that one he's too tired": a command of two words or more with a
-        word of `reason_commands` in it (no outcome), then a reason opening with a word of
+        """The command of "skip that one he's too tired", or the not yet of "she didn't do it
+        she's tired": two words or more, a command with a word of `reason_commands` in it or a
+        not yet that speaks of the child (never a done), then a reason opening with a word of
         `reason_starts` that reads as nothing at all and speaks to no one. The longest command
         decides."""
         words = said.split()
-        if len(words) < 3 or self._reason_commands.isdisjoint(words):
+        if len(words) < 3:
+            return None
+        command = not self._reason_commands.isdisjoint(words)
+        if not command and not self._negations.found_in(said):
             return None  # most chatter is turned down here, before any reading
         for i in range(len(words) - 2, 0, -1):  # the longest command first
             if words[i] not in self._reason_starts:
                 continue
             said_first = " ".join(words[:i])
-            if self._reason_commands.isdisjoint(words[:i]):
-                return None
             head = self._read_said(said_first, allowed)
             if head.intent is None:
                 continue
-            if head.intent.name in _REPORTS:
+            if head.intent.name == "not_yet":
+                # Of the child, not a bare "not yet": "not yet he's asleep" answers anyone.
+                if not self._third_person.found_in(said_first):
+                    return None
+            elif head.intent.name in _REPORTS or self._reason_commands.isdisjoint(words[:i]):
                 return None
             if len(self._fillers.remove(said_first).split()) < 2:
                 return None  # "next we're gonna do the shoes", "hang on he's still going"

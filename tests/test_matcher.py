@@ -807,6 +807,8 @@ def test_a_filler_that_says_not_inside_a_report_is_read_as_said(
         ("stop it he's hurting her", None),  # "stop it" is said to the child
         ("skip that one you're too tired", None),  # the reason is said to the child
         ("skip it she did it", None),  # the "reason" is a report: neither is taken
+        ("she didn't manage it sure she's wrecked", "not_yet"),
+        ("not yet he's asleep", None),  # a bare "not yet" with a reason answers anyone
     ],
 )
 def test_a_command_with_a_reason_after_it(
@@ -814,3 +816,18 @@ def test_a_command_with_a_reason_after_it(
 ) -> None:
     allowed = frozenset({"done", "not_yet", "skip", "stop", "pause", "timer_pause"})
     assert reads_as(matcher, text, allowed) == intent, text
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("ya he did it", "done"),
+        ("done ya she did it on her own", "done"),
+        ("ya did it", None),  # "you did it": said to the child
+        ("did ya see he did it", None),
+    ],
+)
+def test_ya_before_a_report_of_the_child_is_a_yes(
+    matcher: IntentMatcher, text: str, intent: str | None
+) -> None:
+    assert reads_as(matcher, text, OUTCOMES_AND_NEXT) == intent, text
