@@ -96,6 +96,7 @@ _SOUND_MIN = 3  # a heard word shorter than this is never read as a sound-alike
 # "add another minute", "extra minute on the timer": read as "a" for the duration, kept as a word.
 _ANOTHER = ("another", "extra")
 _MORE = "more"  # "add two more minutes": a word said inside a duration, kept after the slot
+_BUT = "but"  # "took her time but she got there": what closes a report after it decides
 _SOUND_PAIRS = (("ph", "f"), ("ck", "k"), ("sh", "x"), ("ch", "x"), ("th", "0"), ("qu", "k"))
 _SOUND_SILENT = ("kn", "gn", "wr", "pn")  # the first letter of these openings is not heard
 _SOUND_VOICED = str.maketrans("bdgvzqx", "ptkfsks")  # voiced and unvoiced sound alike to Vosk
@@ -343,6 +344,8 @@ class IntentMatcher:
                     if word in minor and len(words) >= 3:
                         self._trimmed.add(name, " ".join(words[:i] + words[i + 1 :]))
         self._reason_starts = frozenset(rules.reason_starts)
+        classes = phrases.frames.classes
+        self._helping = _Words((*classes.get("helper", ()), *classes.get("help", ())))
         self._reason_commands = frozenset(rules.reason_commands)
         phrase_words = {w for p in (*self._plain.texts, *self._slotted.texts) for w in p.split()}
         everyday = {w for e in rules.everyday for w in e.split()} - phrase_words
@@ -495,8 +498,9 @@ class IntentMatcher:
             if head.intent is None:
                 continue
             if head.intent.name == "not_yet":
-                # Of the child, not a bare "not yet": "not yet he's asleep" answers anyone.
-                if not self._third_person.found_in(said_first):
+                # Of the child, not a bare "not yet" ("not yet he's asleep" answers anyone), and
+                # over: "she's not done yet she's still going" is a wait.
+                if not self._third_person.found_in(said_first) or "yet" in words[:i]:
                     return None
             elif head.intent.name in _REPORTS or self._reason_commands.isdisjoint(words[:i]):
                 return None
@@ -640,11 +644,34 @@ class IntentMatcher:
             name = self._clauses(heard.heard)
         if name is None and heard.unaided and not heard.no_outcome:
             name = self._report_of(heard.unaided)
+        if name is None and not heard.no_outcome:
+            name = self._done_after_but(heard.heard)
         if name is None or (name in OUTCOMES and heard.no_outcome):
             return None
         if name == "done" and heard.asks:
             return None
         return name
+
+    def _done_after_but(self, text: str) -> str | None:
+        """*done* when a report of the child doing it all closes what was said after "but",
+        and what came before says how it went, not who helped: "took her time but she got
+        there", "the zip was a bit fiddly but he sorted it himself". Before "but" no negation,
+        no one spoken to and no word of help or of a helper ("i helped a bit but he did it")."""
+        words = text.split()
+        if _BUT not in words:
+            return None
+        at = len(words) - 1 - words[::-1].index(_BUT)
+        before = " ".join(words[:at])
+        if not before or at == len(words) - 1:
+            return None
+        if (
+            self._negations.found_in(before)
+            or self._addressee.found_in(before)
+            or self._helping.found_in(before)
+        ):
+            return None
+        after = " ".join(words[at + 1 :])
+        return "done" if self._report_of(after, listed=True) == "done" else None
 
     def _report_of(self, text: str, *, listed: bool = False) -> str | None:
         """The intent the frames read in one report (`_framed`), negation applied; with

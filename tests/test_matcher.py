@@ -831,3 +831,19 @@ def test_ya_before_a_report_of_the_child_is_a_yes(
     matcher: IntentMatcher, text: str, intent: str | None
 ) -> None:
     assert reads_as(matcher, text, OUTCOMES_AND_NEXT) == intent, text
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("took her time but she got there", "done"),
+        ("it was messy but she did it herself", "done"),
+        ("i helped a bit but he did it", "not_yet"),  # a helper before "but": never a done
+        ("he couldn't at first but he did it", None),  # a negation before "but": never a done
+        ("you were slow but you did it", None),  # said to the child
+    ],
+)
+def test_a_report_of_the_child_after_but_decides(
+    matcher: IntentMatcher, text: str, intent: str | None
+) -> None:
+    assert reads_as(matcher, text, OUTCOMES_AND_NEXT) == intent, text
