@@ -237,7 +237,10 @@ def _word_list(raw: object, where: str, check: Checker) -> tuple[str, ...]:
     for i, item in enumerate(check.items(raw, where, 0, 400)):
         word = check.text(item, f"{where}[{i}]")
         if word:
-            found.append(normalise(word))
+            norm = normalise(word)
+            if norm and norm in found:
+                check.add(f"{where}[{i}]", f"{word!r} is listed twice")  # keeps the file tidy
+            found.append(norm)
     return tuple(w for w in found if w)
 
 
@@ -402,6 +405,7 @@ def _keyword_items(
         else [(f"{where}[{i}]", item) for i, item in enumerate(check.items(raw, where, 0, 300))]
     )
     found: list[str] = []
+    listed: set[str] = set()
     for at, item in items:
         if isinstance(item, str) and item.strip() == "{duration}":
             found.append(SLOT)
@@ -416,6 +420,9 @@ def _keyword_items(
                 continue
             found.extend(classes[ref.group(1)])
         elif normalise(text):
+            if normalise(text) in listed:
+                check.add(at, f"{text!r} is listed twice")
+            listed.add(normalise(text))
             found.append(normalise(text))
         else:
             check.add(at, f"{text!r} has no words")

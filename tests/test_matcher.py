@@ -720,6 +720,23 @@ def test_report_words_with_a_negation_are_refused(tmp_path: Path) -> None:
     assert len(problems) == 2, problems
 
 
+def test_an_entry_listed_twice_in_one_list_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "en.yaml"
+    path.write_text(
+        "language: en\n"
+        "intents:\n  done: {phrases: [done]}\n  next: {phrases: [next]}\n"
+        "frames:\n  tails: [innit, eh, Innit]\n"
+        "keywords:\n  rules:\n    - {intent: next, need: [next], may: [step, now, step]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(IntentsError) as caught:
+        load_intents(path)
+    problems = caught.value.problems
+    assert any("frames.tails[2]: 'Innit' is listed twice" in p for p in problems), problems
+    assert any("keywords.rules[0].may[2]: 'step' is listed twice" in p for p in problems), problems
+    assert len(problems) == 2, problems
+
+
 # -- round 18 ------------------------------------------------------------------------------------
 
 
