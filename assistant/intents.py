@@ -89,6 +89,9 @@ class WordRules:
     doorbell's gone"): a command followed by a reason that reads as nothing is the command."""
     reason_commands: tuple[str, ...] = ()
     """Words a command must have to take a reason after it (`reason_starts`)."""
+    elsewhen: tuple[str, ...] = ()
+    """Words of another time or place ("yesterday", "at school"): a long report with one is no
+    report of this step."""
     minor: tuple[str, ...] = ()
     """Small words ("the", "it", "my") that cost little when added or left out: "say it again"
     reads as "say again" (fsticuffs charges stop words 0.1 instead of a whole word)."""

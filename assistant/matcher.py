@@ -96,6 +96,10 @@ _SOUND_MIN = 3  # a heard word shorter than this is never read as a sound-alike
 # "add another minute", "extra minute on the timer": read as "a" for the duration, kept as a word.
 _ANOTHER = ("another", "extra")
 _MORE = "more"  # "add two more minutes": a word said inside a duration, kept after the slot
+_MAX_REASON_WORDS = 24  # a command with a reason is said in fewer words (bounds the cost)
+_MAX_REASON_TRIES = 2  # places a reason may start, the latest first
+_LONG_REPORT = 8  # words from which a report no frame holds is read by its parts
+_PARENT = frozenset({"i", "we"})  # who says they did some of it ("so i pulled it down for him")
 _BUT = "but"  # "took her time but she got there": what closes a report after it decides
 _SOUND_PAIRS = (("ph", "f"), ("ck", "k"), ("sh", "x"), ("ch", "x"), ("th", "0"), ("qu", "k"))
 _SOUND_SILENT = ("kn", "gn", "wr", "pn")  # the first letter of these openings is not heard
@@ -108,7 +112,7 @@ _UNAIDED = "unaided"  # how a no-help phrase taken off is read by the frames (a 
 _REPORTS = frozenset({*OUTCOMES, "initiated"})  # what report words (openers, tails...) go around
 _NOT_REQUESTED = frozenset({"help"})  # "can you help me" is asked of a person, not of us
 _MAX_SNAPS = 4096  # unknown words whose nearest phrase word is remembered
-_MAX_REPEAT = 5  # words a `<class>*` of a frame stands for at most
+_MAX_REPEAT = 8  # words a `<class>*` of a frame stands for at most
 _KEYWORD_SCORE = 0.86  # ... and from keywords (every word is the intent's, in any order)
 
 
@@ -346,6 +350,8 @@ class IntentMatcher:
         self._reason_starts = frozenset(rules.reason_starts)
         classes = phrases.frames.classes
         self._helping = _Words((*classes.get("helper", ()), *classes.get("help", ())))
+        self._parent_did = frozenset(classes.get("parent_did", ()))
+        self._elsewhen = _Words(rules.elsewhen)
         self._reason_commands = frozenset(rules.reason_commands)
         phrase_words = {w for p in (*self._plain.texts, *self._slotted.texts) for w in p.split()}
         everyday = {w for e in rules.everyday for w in e.split()} - phrase_words
@@ -438,8 +444,11 @@ class IntentMatcher:
             for w, nxt in zip(words, [*words[1:], ""], strict=True)
         )
 
-    def _read_said(self, said: str, allowed: AbstractSet[str] | None) -> Reading:
-        """`read` of normalised words, before the recogniser's doubts are weighed."""
+    def _read_said(
+        self, said: str, allowed: AbstractSet[str] | None, *, reasons: bool = True
+    ) -> Reading:
+        """`read` of normalised words, before the recogniser's doubts are weighed; with
+        `reasons`, a command may have a reason after it (never within one: no recursion)."""
         # Dropping a filler that says "not" would make "he ay done it" a done: the words as
         # said decide, and only ever as a not yet.
         if (
@@ -472,7 +481,7 @@ class IntentMatcher:
             keyword = self._by_keywords(said, allowed)
             if keyword is not None:
                 reading = replace(reading, intent=keyword, unsure=None, rejected=None)
-        if reading.intent is None and reading.unsure is None and reading.rejected is None:
+        if reasons and reading.intent is None and reading.unsure is None and not reading.rejected:
             command = self._command_with_reason(said, allowed)
             if command is not None:
                 reading = replace(reading, intent=command)
@@ -485,16 +494,15 @@ class IntentMatcher:
         `reason_starts` that reads as nothing at all and speaks to no one. The longest command
         decides."""
         words = said.split()
-        if len(words) < 3:
+        if not 3 <= len(words) <= _MAX_REASON_WORDS:
             return None
         command = not self._reason_commands.isdisjoint(words)
         if not command and not self._negations.found_in(said):
             return None  # most chatter is turned down here, before any reading
-        for i in range(len(words) - 2, 0, -1):  # the longest command first
-            if words[i] not in self._reason_starts:
-                continue
+        starts = [i for i in range(len(words) - 2, 0, -1) if words[i] in self._reason_starts]
+        for i in starts[:_MAX_REASON_TRIES]:  # the longest command first
             said_first = " ".join(words[:i])
-            head = self._read_said(said_first, allowed)
+            head = self._read_said(said_first, allowed, reasons=False)
             if head.intent is None:
                 continue
             if head.intent.name == "not_yet":
@@ -509,7 +517,7 @@ class IntentMatcher:
             reason = " ".join(words[i:])
             if self._to_child_in(reason):
                 return None  # "stop it you're hurting him" is said to the child
-            rest = self._read_said(reason, None)
+            rest = self._read_said(reason, None, reasons=False)
             if rest.intent is None and rest.unsure is None and rest.rejected is None:
                 return head.intent
             return None
@@ -646,6 +654,8 @@ class IntentMatcher:
             name = self._report_of(heard.unaided)
         if name is None and not heard.no_outcome:
             name = self._done_after_but(heard.heard)
+        if name is None and not heard.no_outcome:
+            name = self._long_report(heard.heard)
         if name is None or (name in OUTCOMES and heard.no_outcome):
             return None
         if name == "done" and heard.asks:
@@ -672,6 +682,30 @@ class IntentMatcher:
             return None
         after = " ".join(words[at + 1 :])
         return "done" if self._report_of(after, listed=True) == "done" else None
+
+    def _long_report(self, text: str) -> str | None:
+        """*not yet* for a long report of the child that no frame holds whole, when the parent
+        says they did something of it ("he got one arm in and got stuck so i pulled it down for
+        him"), of no other time or place and to no one. Never *done*: a long report that says
+        the child did it alone was tried on the tune part and took talk about the child ("she
+        can do it on her own when she wants to")."""
+        words = text.split()
+        if len(words) < _LONG_REPORT or not self._third_person.found_in(text):
+            return None
+        if self._addressee.found_in(text) or self._elsewhen.found_in(text):
+            return None
+        return "not_yet" if self._parent_did_in(words) else None
+
+    def _parent_did_in(self, words: list[str]) -> bool:
+        """Whether "i" or "we" is followed by a word of what a parent does for the child ("so i
+        pulled it down for him", "i had to do the rest")."""
+        for at, word in enumerate(words):
+            if word not in _PARENT:
+                continue
+            after = words[at + 1 : at + 4]
+            if any(" ".join(after[:n]) in self._parent_did for n in range(1, len(after) + 1)):
+                return True
+        return False
 
     def _report_of(self, text: str, *, listed: bool = False) -> str | None:
         """The intent the frames read in one report (`_framed`), negation applied; with
