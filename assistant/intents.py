@@ -127,6 +127,8 @@ class Frames:
     """... and that may stand anywhere in one ("gone and", "entirely"), taken out."""
     joins: tuple[str, ...] = ()
     """Words that join two reports ("and", "so", "but"): an utterance may be split after them."""
+    verdicts: tuple[str, ...] = ()
+    """What closes a long report with its outcome ("so mark it done", "so that's a yes")."""
     clause_starts: tuple[str, ...] = ()
     """Words a report opens with ("she", "i", "no"): an utterance may be split before them."""
 
@@ -301,7 +303,16 @@ def _frames(raw: object, check: Checker, negations: frozenset[str] = frozenset()
         raw,
         "frames",
         required=set(),
-        optional={"classes", "rules", "openers", "tails", "asides", "joins", "clause_starts"},
+        optional={
+            "classes",
+            "rules",
+            "openers",
+            "tails",
+            "asides",
+            "joins",
+            "clause_starts",
+            "verdicts",
+        },
     )
     if section is None:
         return Frames()
@@ -358,6 +369,7 @@ def _frames(raw: object, check: Checker, negations: frozenset[str] = frozenset()
         asides=report_words["asides"],
         joins=_word_list(section.get("joins", []), "frames.joins", check),
         clause_starts=_word_list(section.get("clause_starts", []), "frames.clause_starts", check),
+        verdicts=_word_list(section.get("verdicts", []), "frames.verdicts", check),
     )
 
 

@@ -99,6 +99,8 @@ _MORE = "more"  # "add two more minutes": a word said inside a duration, kept af
 _MAX_REASON_WORDS = 24  # a command with a reason is said in fewer words (bounds the cost)
 _MAX_REASON_TRIES = 2  # places a reason may start, the latest first
 _LONG_REPORT = 8  # words from which a report no frame holds is read by its parts
+_MAX_VERDICT = 5  # words of a closing verdict ("that counts as done")
+_PARTIAL = frozenset({"half", "part", "most", "rest", "some", "partly", "mostly", "halfway"})
 _PARENT = frozenset({"i", "we"})  # who says they did some of it ("so i pulled it down for him")
 _BUT = "but"  # "took her time but she got there": what closes a report after it decides
 _SOUND_PAIRS = (("ph", "f"), ("ck", "k"), ("sh", "x"), ("ch", "x"), ("th", "0"), ("qu", "k"))
@@ -351,6 +353,9 @@ class IntentMatcher:
         classes = phrases.frames.classes
         self._helping = _Words((*classes.get("helper", ()), *classes.get("help", ())))
         self._parent_did = frozenset(classes.get("parent_did", ()))
+        self._help = _Words(classes.get("help", ()))
+        self._self_words = _Words(classes.get("self", ()))
+        self._verdicts = frozenset(self._without_fillers(phrases.frames.verdicts))
         self._elsewhen = _Words(rules.elsewhen)
         self._reason_commands = frozenset(rules.reason_commands)
         phrase_words = {w for p in (*self._plain.texts, *self._slotted.texts) for w in p.split()}
@@ -655,7 +660,7 @@ class IntentMatcher:
         if name is None and not heard.no_outcome:
             name = self._done_after_but(heard.heard)
         if name is None and not heard.no_outcome:
-            name = self._long_report(heard.heard)
+            name = self._long_report(heard.unaided or heard.heard)
         if name is None or (name in OUTCOMES and heard.no_outcome):
             return None
         if name == "done" and heard.asks:
@@ -694,7 +699,28 @@ class IntentMatcher:
             return None
         if self._addressee.found_in(text) or self._elsewhen.found_in(text):
             return None
-        return "not_yet" if self._parent_did_in(words) else None
+        if self._parent_did_in(words):
+            return "not_yet"
+        return self._done_by_verdict(words)
+
+    def _done_by_verdict(self, words: list[str]) -> str | None:
+        """*done* for a long report that closes with a verdict ("... and did the velcro herself
+        so mark it done", "... so tick that one off"): a listed done phrase of `verdicts`
+        at the end, and before it a report of the child alone (a word of `self`) with no
+        negation, no help, no part of the step and no parent doing any of it."""
+        for size in range(1, min(_MAX_VERDICT, len(words) - 1) + 1):
+            if " ".join(words[-size:]) not in self._verdicts:
+                continue
+            before = " ".join(words[:-size])
+            if (
+                self._self_words.found_in(before)
+                and not self._negations.found_in(before)
+                and not self._help.found_in(before)
+                and _PARTIAL.isdisjoint(words[:-size])
+            ):
+                return "done"
+            return None
+        return None
 
     def _parent_did_in(self, words: list[str]) -> bool:
         """Whether "i" or "we" is followed by a word of what a parent does for the child ("so i
@@ -702,7 +728,9 @@ class IntentMatcher:
         for at, word in enumerate(words):
             if word not in _PARENT:
                 continue
-            after = words[at + 1 : at + 4]
+            after = words[at + 1 : at + 5]
+            if self._negations.found_in(" ".join(after)):
+                continue  # "i did not tell her", "i didn't have to do a thing"
             if any(" ".join(after[:n]) in self._parent_did for n in range(1, len(after) + 1)):
                 return True
         return False

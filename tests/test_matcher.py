@@ -531,7 +531,7 @@ def test_a_not_phrase_needs_a_negation_heard(matcher: IntentMatcher) -> None:
 
 
 def test_a_repeated_class_in_a_frame_is_bounded(matcher: IntentMatcher) -> None:
-    many = " ".join(["the"] * 6)
+    many = " ".join(["the"] * 9)  # `_MAX_REPEAT` (8) words at most
     assert matcher.match(f"he brushed {many} himself") is None
     found = matcher.match("he brushed the the himself")
     assert found is not None and found.name == "done"
@@ -861,6 +861,28 @@ def test_ya_before_a_report_of_the_child_is_a_yes(
     ],
 )
 def test_a_report_of_the_child_after_but_decides(
+    matcher: IntentMatcher, text: str, intent: str | None
+) -> None:
+    assert reads_as(matcher, text, OUTCOMES_AND_NEXT) == intent, text
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        (
+            "he put the lid on the lunchbox and clicked both sides down himself so tick it off",
+            "done",
+        ),
+        (
+            "he put the lid on the lunchbox and clicked both sides down himself but i did the rest",
+            "not_yet",
+        ),
+        ("he got one arm in and got stuck so i pulled it down for him", "not_yet"),
+        ("she can do it on her own when she wants to", None),  # no verdict: never a long done
+        ("you put the lid on the lunchbox all by yourself so tick that one off", None),
+    ],
+)
+def test_a_long_report_is_read_by_the_parent_s_part_and_its_verdict(
     matcher: IntentMatcher, text: str, intent: str | None
 ) -> None:
     assert reads_as(matcher, text, OUTCOMES_AND_NEXT) == intent, text
