@@ -1307,6 +1307,14 @@ class _FrameSet:
         }
         self.intents = tuple(frame.intent for frame in frames.frames)
         self._patterns: list[re.Pattern[str]] = []
+        # Words every variant of a frame has (not classes): a text without one of them cannot
+        # fit, and a set test is far cheaper than trying the pattern.
+        self._needs = tuple(
+            frozenset.intersection(
+                *(frozenset(w for w in p.split() if not w.startswith("<")) for p in frame.patterns)
+            )
+            for frame in frames.frames
+        )
         by_opening: dict[str, list[int]] = {}
         for i, frame in enumerate(frames.frames):
             # A frame's variants (its template expanded) share their openings, so they are
@@ -1335,8 +1343,10 @@ class _FrameSet:
 
     def intent_of(self, text: str) -> str | None:
         """The intent of the first frame that `text` fits whole, if any."""
-        for i in self._by_opening.get(text.split(" ", 1)[0], self._anywhere):
-            if self._patterns[i].fullmatch(text):
+        words = text.split(" ")
+        have = frozenset(words)
+        for i in self._by_opening.get(words[0], self._anywhere):
+            if self._needs[i] <= have and self._patterns[i].fullmatch(text):
                 return self.intents[i]
         return None
 
