@@ -1327,7 +1327,7 @@ class _FrameSet:
                     node = node.setdefault(word, {})
                 node[""] = {}  # the end of a variant
             regex = "|".join(
-                _word_regex(w, classes) + _follows(c, classes) for w, c in trie.items()
+                _merged((_word_regex(w, classes), _follows(c, classes)) for w, c in trie.items())
             )
             self._patterns.append(re.compile(regex))
             for word in trie:
@@ -1361,20 +1361,34 @@ def _follows(node: _Trie, classes: dict[str, str]) -> str:
     """What may follow a word of a trie (`_FrameSet`): each next word after a space,
     optional where a variant may end there. `<class>*` is up to `_MAX_REPEAT` words of the
     class ("he brushed <thing>* himself": "them", "his teeth all")."""
-    branches = [
+    branches = _merged(
         (
             f"(?: {classes[w[1:-2]]}){{0,{_MAX_REPEAT}}}"
             if w.endswith(">*")
-            else " " + _word_regex(w, classes)
+            else " " + _word_regex(w, classes),
+            _follows(c, classes),
         )
-        + _follows(c, classes)
         for w, c in node.items()
         if w
-    ]
+    )
     if not branches:
         return ""
     either = "(?:" + "|".join(branches) + ")"
     return either + "?" if "" in node else either
+
+
+def _merged(pairs: Iterable[tuple[str, str]]) -> list[str]:
+    """(head, tail) regex pairs with heads of the same tail joined, so a long tail (a class
+    of a hundred words) is written once, not once per head: "(?:finish|done) all <self>"
+    rather than "finish all <self>|done all <self>". Only whether a frame fits is asked, so
+    the order of alternatives does not matter."""
+    heads: dict[str, list[str]] = {}
+    for head, tail in pairs:
+        heads.setdefault(tail, []).append(head)
+    return [
+        (found[0] if len(found) == 1 else "(?:" + "|".join(found) + ")") + tail
+        for tail, found in heads.items()
+    ]
 
 
 def _heard_words(text: str, phrase: str) -> bool:
