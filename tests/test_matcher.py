@@ -703,35 +703,36 @@ def test_a_negation_is_never_hidden_by_report_words(matcher: IntentMatcher, text
     assert found is None or found.name != "done", text
 
 
-def test_report_words_with_a_negation_are_refused(tmp_path: Path) -> None:
+def refused(tmp_path: Path, text: str) -> tuple[str, ...]:
+    """The problems the loader lists for an intents file of `text` (it must refuse it)."""
     path = tmp_path / "en.yaml"
-    path.write_text(
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(IntentsError) as caught:
+        load_intents(path)
+    return caught.value.problems
+
+
+def test_report_words_with_a_negation_are_refused(tmp_path: Path) -> None:
+    problems = refused(
+        tmp_path,
         "language: en\n"
         "intents:\n  done: {phrases: [done]}\n"
         'words:\n  negations: [not, "isn\'t"]\n'
         'frames:\n  tails: [innit, "i\'m afraid not", "isn\'t it"]\n',
-        encoding="utf-8",
     )
-    with pytest.raises(IntentsError) as caught:
-        load_intents(path)
-    problems = caught.value.problems
     assert any('frames.tails: "i\'m afraid not" has a negation' in p for p in problems), problems
     assert any('frames.tails: "isn\'t it" has a negation' in p for p in problems), problems
     assert len(problems) == 2, problems
 
 
 def test_an_entry_listed_twice_in_one_list_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "en.yaml"
-    path.write_text(
+    problems = refused(
+        tmp_path,
         "language: en\n"
         "intents:\n  done: {phrases: [done]}\n  next: {phrases: [next]}\n"
         "frames:\n  tails: [innit, eh, Innit]\n"
         "keywords:\n  rules:\n    - {intent: next, need: [next], may: [step, now, step]}\n",
-        encoding="utf-8",
     )
-    with pytest.raises(IntentsError) as caught:
-        load_intents(path)
-    problems = caught.value.problems
     assert any("frames.tails[2]: 'Innit' is listed twice" in p for p in problems), problems
     assert any("keywords.rules[0].may[2]: 'step' is listed twice" in p for p in problems), problems
     assert len(problems) == 2, problems
