@@ -299,7 +299,7 @@ class IntentMatcher:
         self._vocatives = _Words(rules.vocatives)
         self._third_person = _Words(rules.third_person)
         self._also_yes = frozenset(rules.also_yes)
-        self._spoken_of = frozenset(w.split()[0] for w in rules.third_person)
+        self._spoken_of = frozenset(w for w in rules.third_person if " " not in w)  # not "the"
         self._requests = _Words(rules.requests)
         self._log_requests = _Words(rules.log_requests)
         self._corrections = _Words(rules.corrections)
