@@ -295,6 +295,8 @@ def test_word_lists_do_not_undo_each_other() -> None:
         ("tree minutes", 180),
         ("fine minute", 300),
         ("for minute", 240),
+        ("fife minutes", 300),
+        ("dirty seconds", 30),
         ("a wee minute", 60),
         ("a quick second", 1),
     ],
