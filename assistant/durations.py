@@ -81,7 +81,7 @@ _ARTICLES = frozenset({"a", "an"})
 # What a recogniser writes for a number that is not a number word ("add to minutes", "a timer
 # for tree minutes", "start a for minute break"): read as the number only right before a unit,
 # where nothing else is meant ("for" only before one unit, as "for minutes" is said of time).
-_HEARD = {"to": 2, "too": 2, "tree": 3, "fine": 5, "fire": 5, "fife": 5, "dirty": 30}
+_HEARD = {"to": 2, "too": 2, "tree": 3, "fine": 5, "fire": 5, "fife": 5, "tin": 10, "dirty": 30}
 _HEARD_BEFORE_ONE = {"for": 4, "fore": 4}
 _ONE_UNIT = frozenset({"second", "sec", "minute", "min", "hour"})
 _SMALL = frozenset({"wee", "little", "quick"})  # "a wee minute" is a minute

@@ -89,6 +89,12 @@ class WordRules:
     doorbell's gone"): a command followed by a reason that reads as nothing is the command."""
     reason_commands: tuple[str, ...] = ()
     """Words a command must have to take a reason after it (`reason_starts`)."""
+    sayings: tuple[str, ...] = ()
+    """Sayings that fit a command word for word ("give me a break"): an utterance with one and
+    no duration or "timer" in it is read as nothing."""
+    pause_named: tuple[str, ...] = ()
+    """Words that name a pause ("pause", "freeze"): a pause read without one ("one sec",
+    "give me a minute") and with a word of `vocatives` is said to the child ("one sec love")."""
     elsewhen: tuple[str, ...] = ()
     """Words of another time or place ("yesterday", "at school"): a long report with one is no
     report of this step."""

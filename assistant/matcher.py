@@ -102,6 +102,7 @@ _LONG_REPORT = 8  # words from which a report no frame holds is read by its part
 _MAX_VERDICT = 5  # words of a closing verdict ("that counts as done")
 _PARTIAL = frozenset({"half", "part", "most", "rest", "some", "partly", "mostly", "halfway"})
 _PARENT = frozenset({"i", "we"})  # who says they did some of it ("so i pulled it down for him")
+_TIMER = "timer"
 _BUT = "but"  # "took her time but she got there": what closes a report after it decides
 _SOUND_PAIRS = (("ph", "f"), ("ck", "k"), ("sh", "x"), ("ch", "x"), ("th", "0"), ("qu", "k"))
 _SOUND_SILENT = ("kn", "gn", "wr", "pn")  # the first letter of these openings is not heard
@@ -357,6 +358,8 @@ class IntentMatcher:
         self._self_words = _Words(classes.get("self", ()))
         self._verdicts = frozenset(self._without_fillers(phrases.frames.verdicts))
         self._elsewhen = _Words(rules.elsewhen)
+        self._pause_named = _Words(rules.pause_named)
+        self._sayings = _Words(rules.sayings)
         self._reason_commands = frozenset(rules.reason_commands)
         phrase_words = {w for p in (*self._plain.texts, *self._slotted.texts) for w in p.split()}
         everyday = {w for e in rules.everyday for w in e.split()} - phrase_words
@@ -436,7 +439,33 @@ class IntentMatcher:
                 again = self._read_said(once, allowed)
                 if again.intent is not None:
                     reading = again
+        if self._is_saying(said, reading):
+            reading = Reading(said, None, reading.candidates)
+        if self._waits_for_child(said, reading):
+            reading = Reading(said, None, reading.candidates, rejected=Rejection.TO_CHILD)
         return self._weigh(reading, confidence, alternatives)
+
+    def _is_saying(self, said: str, reading: Reading) -> bool:
+        """Whether the command read is a saying that fits it word for word, with no duration
+        or timer said ("give me a break"; "give me a break timer" is a command)."""
+        return (
+            reading.intent is not None
+            and "seconds" not in reading.intent.slots
+            and self._sayings.found_in(said)
+            and _TIMER not in said.split()
+        )
+
+    def _waits_for_child(self, said: str, reading: Reading) -> bool:
+        """Whether a pause is a wait said to the child: no word names a pause, and a name the
+        child is called by is said ("one sec love", "give me a minute buddy"; "pause it love"
+        is a pause)."""
+        return (
+            reading.intent is not None
+            and reading.intent.name == "pause"
+            and self._vocatives.found_in(said)
+            and not self._pause_named.found_in(said)
+            and not self._third_person.found_in(said)
+        )
 
     def _yes_before_report(self, said: str) -> str:
         """`said` with a word of `also_yes` right before one of `third_person` read as "yeah"

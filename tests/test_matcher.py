@@ -887,3 +887,36 @@ def test_a_long_report_is_read_by_the_parent_s_part_and_its_verdict(
     matcher: IntentMatcher, text: str, intent: str | None
 ) -> None:
     assert reads_as(matcher, text, OUTCOMES_AND_NEXT) == intent, text
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("one sec love", None),
+        ("give me a minute buddy", None),
+        ("hold on love", None),
+        ("one sec", "pause"),
+        ("pause it love", "pause"),  # the pause is named
+        ("hang on pause that hon", "pause"),
+        ("skip it mate", "skip"),  # only a wait is what a parent says to the child
+    ],
+)
+def test_a_wait_with_a_name_the_child_is_called_by_is_said_to_the_child(
+    matcher: IntentMatcher, text: str, intent: str | None
+) -> None:
+    assert reads_as(matcher, text, frozenset({"pause", "skip"})) == intent, text
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("give me a break", None),
+        ("give me a break will ya", None),
+        ("give me a five minute break", "timer_start"),
+        ("give me a break timer", "timer_start"),
+    ],
+)
+def test_a_saying_that_fits_a_command_is_no_command_without_a_duration(
+    matcher: IntentMatcher, text: str, intent: str | None
+) -> None:
+    assert reads_as(matcher, text, None) == intent, text

@@ -296,6 +296,7 @@ def test_word_lists_do_not_undo_each_other() -> None:
         ("fine minute", 300),
         ("for minute", 240),
         ("fife minutes", 300),
+        ("tin minutes", 600),  # Boston, New Zealand
         ("dirty seconds", 30),
         ("a wee minute", 60),
         ("a quick second", 1),
