@@ -1208,7 +1208,7 @@ class _Phrases:
                 shared.update(order[bisect_left(lengths, lo) : bisect_right(lengths, hi)])
         if not shared:
             return {}
-        indices = sorted(shared)
+        indices = list(shared)  # any order: the caller breaks ties by phrase index
         unknown: dict[str, str] = {}
         pick = itemgetter(*indices) if len(indices) > 1 else lambda codes: [codes[indices[0]]]
         coded = pick(self._coded)
@@ -1304,7 +1304,7 @@ class _Phrases:
         # Letters of every phrase in one C call; those below the cutoff are left out.
         floor = cutoff * 100
         hits = process.extract(text, texts, scorer=fuzz.ratio, limit=None, score_cutoff=floor)
-        for _, letters, at in sorted(hits, key=lambda hit: hit[2]):  # phrase order, as listed
+        for _, letters, at in hits:  # any order: ties go to the phrase listed first (-index)
             index = indices[at]
             letters /= 100
             key = (min(letters, scored[index]), letters, -index)
