@@ -89,6 +89,12 @@ class WordRules:
     doorbell's gone"): a command followed by a reason that reads as nothing is the command."""
     reason_commands: tuple[str, ...] = ()
     """Words a command must have to take a reason after it (`reason_starts`)."""
+    asks_child: tuple[str, ...] = ()
+    """How a parent quizzes the child on the routine ("what's next"): with a word of
+    `vocatives` ("what's next buddy") it is said to the child, not a command."""
+    answers: tuple[str, ...] = ()
+    """Words that say yes ("yep"): before "did it ..." they answer, and nothing is asked
+    ("yep did it solo")."""
     sayings: tuple[str, ...] = ()
     """Sayings that fit a command word for word ("give me a break"): an utterance with one and
     no duration or "timer" in it is read as nothing."""

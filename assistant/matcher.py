@@ -103,6 +103,9 @@ _MAX_VERDICT = 5  # words of a closing verdict ("that counts as done")
 _PARTIAL = frozenset({"half", "part", "most", "rest", "some", "partly", "mostly", "halfway"})
 _PARENT = frozenset({"i", "we"})  # who says they did some of it ("so i pulled it down for him")
 _TIMER = "timer"
+_NO = "no"
+_IT = "it"
+_CLOSING_NO = 0.8  # below the floor, above `ask_floor`: a report closed by "no" is asked about
 _BUT = "but"  # "took her time but she got there": what closes a report after it decides
 _SOUND_PAIRS = (("ph", "f"), ("ck", "k"), ("sh", "x"), ("ch", "x"), ("th", "0"), ("qu", "k"))
 _SOUND_SILENT = ("kn", "gn", "wr", "pn")  # the first letter of these openings is not heard
@@ -359,6 +362,8 @@ class IntentMatcher:
         self._verdicts = frozenset(self._without_fillers(phrases.frames.verdicts))
         self._elsewhen = _Words(rules.elsewhen)
         self._pause_named = _Words(rules.pause_named)
+        self._asks_child = _Words(rules.asks_child)
+        self._answers = _Words(rules.answers)
         self._sayings = _Words(rules.sayings)
         self._reason_commands = frozenset(rules.reason_commands)
         phrase_words = {w for p in (*self._plain.texts, *self._slotted.texts) for w in p.split()}
@@ -441,7 +446,7 @@ class IntentMatcher:
                     reading = again
         if self._is_saying(said, reading):
             reading = Reading(said, None, reading.candidates)
-        if self._waits_for_child(said, reading):
+        if self._said_to_child_by_name(said, reading):
             reading = Reading(said, None, reading.candidates, rejected=Rejection.TO_CHILD)
         return self._weigh(reading, confidence, alternatives)
 
@@ -455,17 +460,17 @@ class IntentMatcher:
             and _TIMER not in said.split()
         )
 
-    def _waits_for_child(self, said: str, reading: Reading) -> bool:
-        """Whether a pause is a wait said to the child: no word names a pause, and a name the
-        child is called by is said ("one sec love", "give me a minute buddy"; "pause it love"
-        is a pause)."""
-        return (
-            reading.intent is not None
-            and reading.intent.name == "pause"
-            and self._vocatives.found_in(said)
-            and not self._pause_named.found_in(said)
-            and not self._third_person.found_in(said)
-        )
+    def _said_to_child_by_name(self, said: str, reading: Reading) -> bool:
+        """Whether a pause or a next is said to the child, by a name the child is called by: a
+        wait that names no pause ("one sec love"; "pause it love" is a pause), or asking what
+        comes next ("what's next buddy" quizzes the child; "next one mate" is a command)."""
+        if reading.intent is None or reading.intent.name not in ("pause", "next"):
+            return False
+        if not self._vocatives.found_in(said) or self._third_person.found_in(said):
+            return False
+        if reading.intent.name == "pause":
+            return not self._pause_named.found_in(said)
+        return self._asks_child.found_in(said)
 
     def _yes_before_report(self, said: str) -> str:
         """`said` with a word of `also_yes` right before one of `third_person` read as "yeah"
@@ -633,7 +638,8 @@ class IntentMatcher:
             best.pop("not_yet", None)
             rejected = Rejection.REQUEST if request else Rejection.TO_CHILD
         ranked = tuple(sorted(best.values(), key=lambda c: -c.score))
-        if not request and self._is_question(core, plain, ranked, negated, asked):
+        answered = self._answers_with_report(said, plain)
+        if not request and not answered and self._is_question(core, plain, ranked, negated, asked):
             return _Analysis(
                 core,
                 (),
@@ -789,9 +795,18 @@ class IntentMatcher:
             return name  # a frame of its own: "he couldn't quite manage it"
         if negated:
             if name is None:
+                if self._closed_by_negation(text):
+                    return None  # "she did it by herself no": asked (`_flip`)
                 name = self._frame_of(self._negations.remove(text))
             return "not_yet" if name == "done" else None
         return name
+
+    def _closed_by_negation(self, text: str) -> bool:
+        """Whether the only negation closes `text` ("she did it by herself no"): a tag in
+        Indian and Sri Lankan English ("didn't she"), or the answer to a question no one
+        heard. A done report so closed is asked about, never logged either way."""
+        head, _, last = text.rpartition(" ")
+        return bool(head) and last == _NO and not self._negations.found_in(head)
 
     def _clauses(self, text: str, depth: int = 1) -> str | None:
         """An outcome told in two or three reports ("he didn't do it i did it", "she couldn't
@@ -1045,7 +1060,21 @@ class IntentMatcher:
         done = found.get("done")
         if done is None or not _heard_words(positive, done.phrase):
             return None  # "not that one" is not a negated "that's done": no word of it was said
-        return Candidate("not_yet", f"{_NEGATED}{done.phrase}", done.score)
+        score = min(done.score, _CLOSING_NO) if self._closed_by_negation(core) else done.score
+        return Candidate("not_yet", f"{_NEGATED}{done.phrase}", score)
+
+    def _answers_with_report(self, said: str, plain: str) -> bool:
+        """Whether a yes opens what was said before a report with no one in it: "yep did it
+        solo" answers ("did she do it?"), where "did it solo" alone may ask. Never with someone
+        after the question word: "yeah did she do it" asks."""
+        words = plain.split()
+        return (
+            len(words) > 2
+            and self._answers.opens(said)
+            and not self._answers.opens(plain)
+            and self._questions.opens(plain)
+            and words[1] == _IT
+        )
 
     def _is_question(
         self, core: str, plain: str, ranked: tuple[Candidate, ...], negated: bool, asked: bool

@@ -67,6 +67,8 @@ ALLOWED: Mapping[Phase, frozenset[str]] = {
 }
 # While paused only these make sense; "next" resumes too, as a parent would expect.
 ALLOWED_PAUSED = frozenset({"resume", "next", "stop", "help", "repeat"}) | TIMER_INTENTS
+RESUMING = frozenset({"resume", "next"})
+"""What resumes a paused session, at the step it paused on."""
 # What a running break holds back: the step waits until the break is over.
 _STEP_MOVES = frozenset({"done", "not_yet", "next", "skip", "previous"})
 # Outcome words the session asks about when it heard them only half-clearly.
@@ -328,7 +330,7 @@ class SessionEngine:
         if name == "help":
             return state, [Say(wording.help_text(state.phase.value, state.paused))]
         if state.paused:
-            if name in ("resume", "next"):
+            if name in RESUMING:
                 return self._ask(
                     replace(state, paused=False), state.index, at, [Say(wording.RESUMED)]
                 )

@@ -898,13 +898,16 @@ def test_a_long_report_is_read_by_the_parent_s_part_and_its_verdict(
         ("one sec", "pause"),
         ("pause it love", "pause"),  # the pause is named
         ("hang on pause that hon", "pause"),
-        ("skip it mate", "skip"),  # only a wait is what a parent says to the child
+        ("skip it mate", "skip"),  # only a wait or a quiz is said to the child
+        ("what's next buddy", None),  # the child is asked what comes next
+        ("what's next", "next"),
+        ("next one mate", "next"),
     ],
 )
-def test_a_wait_with_a_name_the_child_is_called_by_is_said_to_the_child(
+def test_a_wait_or_a_quiz_with_a_name_the_child_is_called_by_is_said_to_the_child(
     matcher: IntentMatcher, text: str, intent: str | None
 ) -> None:
-    assert reads_as(matcher, text, frozenset({"pause", "skip"})) == intent, text
+    assert reads_as(matcher, text, frozenset({"pause", "skip", "next"})) == intent, text
 
 
 @pytest.mark.parametrize(
@@ -920,3 +923,31 @@ def test_a_saying_that_fits_a_command_is_no_command_without_a_duration(
     matcher: IntentMatcher, text: str, intent: str | None
 ) -> None:
     assert reads_as(matcher, text, None) == intent, text
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "asked"),
+    [
+        ("she did it by herself no", None, "not_yet"),  # a tag, or an answer: asked
+        ("he did not do it he did not", "not_yet", None),  # not a closing "no"
+        ("no she didn't", "not_yet", None),
+    ],
+)
+def test_a_report_closed_by_no_is_asked_about(
+    matcher: IntentMatcher, text: str, intent: str | None, asked: str | None
+) -> None:
+    reading = matcher.read(text, OUTCOMES_AND_NEXT)
+    assert reading.intent is None if intent is None else reading.intent.name == intent, text
+    assert (reading.unsure.name if reading.unsure else None) == asked, text
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("yep did it solo", "done"),  # a yes answers: no question
+        ("did it solo", None),  # may ask
+        ("yeah did she do it", None),  # someone after "did": a question
+    ],
+)
+def test_a_yes_before_did_it_answers(matcher: IntentMatcher, text: str, intent: str | None) -> None:
+    assert reads_as(matcher, text, OUTCOMES_AND_NEXT) == intent, text

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from assistant.durations import MAX_SECONDS, Duration, find_duration, parse_duration
 from assistant.intents import CANONICAL, intents_file, load_intents
 from assistant.matcher import IntentMatcher, Reading
-from assistant.session import ALLOWED, ALLOWED_PAUSED, Phase
+from assistant.session import ALLOWED, ALLOWED_PAUSED, RESUMING, Phase
 from assistant.text import normalise
 
 DATA = Path(__file__).parent / "data" / "understanding-en.yaml"
@@ -110,10 +110,16 @@ class Verdict:
     def correct(self) -> bool:
         asked = self.reading.unsure.name if self.reading.unsure is not None else None
         return (
-            self.got == self.case.intent
+            (self.got == self.case.intent or self._same_when_paused)
             and self.slots == self.case.slots
             and (self.case.unsure is None or asked == self.case.unsure)
         )
+
+    @property
+    def _same_when_paused(self) -> bool:
+        # While paused the session does the same for "next" and "resume" (`RESUMING`), so
+        # "carry on" read as either is right there.
+        return self.case.context == "paused" and {self.got, self.case.intent} <= RESUMING
 
     @property
     def false_done(self) -> bool:
