@@ -104,6 +104,8 @@ _PARTIAL = frozenset({"half", "part", "most", "rest", "some", "partly", "mostly"
 _PARENT = frozenset({"i", "we"})  # who says they did some of it ("so i pulled it down for him")
 _TIMER = "timer"
 _NO = "no"
+_LEARNER_IS = frozenset({"done", "finish", "finished", "not"})
+_LEARNER_MIN = 4  # "is done" + a report of two words or more
 _IT = "it"
 _CLOSING_NO = 0.8  # below the floor, above `ask_floor`: a report closed by "no" is asked about
 _BUT = "but"  # "took her time but she got there": what closes a report after it decides
@@ -435,6 +437,7 @@ class IntentMatcher:
         # needed help" a not yet. Nothing after it, and nothing was said.
         said = self._corrections.after_last(said)
         said = self._yes_before_report(said)
+        said = self._learners_it_is(said)
         reading = self._read_said(said, allowed)
         if reading.intent is None and reading.rejected is not Rejection.CONTEXT:
             # Said twice, as to a device that did not answer: "next next", "skip skip this
@@ -471,6 +474,19 @@ class IntentMatcher:
         if reading.intent.name == "pause":
             return not self._pause_named.found_in(said)
         return self._asks_child.found_in(said)
+
+    def _learners_it_is(self, said: str) -> str:
+        """`said` with a learner's "is done" / "is finish" / "is not done" opening it (after
+        fillers) read as "it's": followed by a report ("okay is done she make it all alone"), it
+        tells; alone it may ask ("is done?"), and is left as said."""
+        words = said.split()
+        if "is" not in words:
+            return said
+        at = words.index("is")
+        core = self._fillers.remove(" ".join(words[:at]))
+        if core or len(words) - at < _LEARNER_MIN or words[at + 1] not in _LEARNER_IS:
+            return said
+        return " ".join([*words[:at], "it's", *words[at + 1 :]])
 
     def _yes_before_report(self, said: str) -> str:
         """`said` with a word of `also_yes` right before one of `third_person` read as "yeah"

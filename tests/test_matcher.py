@@ -951,3 +951,19 @@ def test_a_report_closed_by_no_is_asked_about(
 )
 def test_a_yes_before_did_it_answers(matcher: IntentMatcher, text: str, intent: str | None) -> None:
     assert reads_as(matcher, text, OUTCOMES_AND_NEXT) == intent, text
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("is done he make it himself", "done"),  # a learner's "it's done", then a report
+        ("okay is done she make it all alone", "done"),
+        ("is not done i did it myself", "not_yet"),
+        ("is done", None),  # alone it may ask
+        ("okay is it done", None),
+    ],
+)
+def test_a_learners_is_done_before_a_report_tells(
+    matcher: IntentMatcher, text: str, intent: str | None
+) -> None:
+    assert reads_as(matcher, text, OUTCOMES_AND_NEXT) == intent, text
