@@ -95,6 +95,12 @@ class WordRules:
     answers: tuple[str, ...] = ()
     """Words that say yes ("yep"): before "did it ..." they answer, and nothing is asked
     ("yep did it solo")."""
+    next_closers: tuple[str, ...] = ()
+    """What closes a parent's report of their own step to move on ("i've put the toothpaste on
+    next"): read as next at a parent's step (two words at most)."""
+    own_step: tuple[str, ...] = ()
+    """Words of a parent's report of their own step ("i've", "is on"): one must be in what
+    comes before a word of `next_closers`."""
     sayings: tuple[str, ...] = ()
     """Sayings that fit a command word for word ("give me a break"): an utterance with one and
     no duration or "timer" in it is read as nothing."""

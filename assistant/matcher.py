@@ -104,6 +104,7 @@ _PARTIAL = frozenset({"half", "part", "most", "rest", "some", "partly", "mostly"
 _PARENT = frozenset({"i", "we"})  # who says they did some of it ("so i pulled it down for him")
 _TIMER = "timer"
 _NO = "no"
+_MAX_CLOSER = 2  # words of the longest of `next_closers`
 _LEARNER_IS = frozenset({"done", "finish", "finished", "not"})
 _LEARNER_MIN = 4  # "is done" + a report of two words or more
 _IT = "it"
@@ -366,6 +367,8 @@ class IntentMatcher:
         self._pause_named = _Words(rules.pause_named)
         self._asks_child = _Words(rules.asks_child)
         self._answers = _Words(rules.answers)
+        self._next_closers = frozenset(rules.next_closers)
+        self._own_step = _Words(rules.own_step)
         self._sayings = _Words(rules.sayings)
         self._reason_commands = frozenset(rules.reason_commands)
         phrase_words = {w for p in (*self._plain.texts, *self._slotted.texts) for w in p.split()}
@@ -540,7 +543,31 @@ class IntentMatcher:
             command = self._command_with_reason(said, allowed)
             if command is not None:
                 reading = replace(reading, intent=command)
+        if reasons and reading.intent is None and self._next_after_own_step(said, allowed):
+            reading = replace(reading, intent=Intent("next", {}, _FRAME_SCORE), unsure=None)
         return reading
+
+    def _next_after_own_step(self, said: str, allowed: AbstractSet[str] | None) -> bool:
+        """Whether `said` is the parent's report of their own step closed by a next ("i've put
+        the toothpaste on next", "my part's done go on"): only where no outcome of the child is
+        at stake (a parent's step, where moving on is right even if "next" was said to the
+        child), with a word of `own_step` ("i've", "is on"), not opening with the child ("she goes
+        next" is turn-taking) and with no one spoken to, no negation and no question."""
+        if allowed is None or "next" not in allowed or "not_yet" in allowed:
+            return False
+        words = said.split()
+        for size in range(_MAX_CLOSER, 0, -1):
+            if len(words) <= size or " ".join(words[-size:]) not in self._next_closers:
+                continue
+            head = " ".join(words[:-size])
+            return self._own_step.found_in(head) and not (
+                self._addressee.found_in(head)
+                or self._third_person.opens(head)
+                or self._negations.found_in(head)
+                or self._questions.opens(head)
+                or self._read_said(head, allowed, reasons=False).intent is not None
+            )
+        return False
 
     def _command_with_reason(self, said: str, allowed: AbstractSet[str] | None) -> Intent | None:
         """The command of "skip that one he's too tired", or the not yet of "she didn't do it

@@ -11,6 +11,7 @@ import pytest
 from assistant.errors import IntentsError
 from assistant.intents import CANONICAL, intents_file, load_intents
 from assistant.matcher import Intent, IntentMatcher, Rejection
+from assistant.session import ALLOWED, Phase
 from assistant.text import expand
 
 
@@ -967,3 +968,26 @@ def test_a_learners_is_done_before_a_report_tells(
     matcher: IntentMatcher, text: str, intent: str | None
 ) -> None:
     assert reads_as(matcher, text, OUTCOMES_AND_NEXT) == intent, text
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("i've put the toothpaste on next", "next"),  # the parent's own step, then next
+        ("toothpaste is on next", "next"),
+        ("my part's done go on", "next"),
+        ("she goes next", None),  # turn-taking
+        ("you put the lid on next", None),  # said to the child
+    ],
+)
+def test_a_parents_report_of_their_own_step_then_next_moves_on(
+    matcher: IntentMatcher, text: str, intent: str | None
+) -> None:
+    assert reads_as(matcher, text, ALLOWED[Phase.PARENT_STEP]) == intent, text
+
+
+def test_a_report_then_next_at_the_childs_step_is_not_read_as_next(
+    matcher: IntentMatcher,
+) -> None:
+    # At the child's step an outcome is at stake: what the parent did is no "next".
+    assert reads_as(matcher, "i've put the toothpaste on next", ALLOWED[Phase.CHILD_STEP]) != "next"
