@@ -104,6 +104,33 @@ _PARTIAL = frozenset({"half", "part", "most", "rest", "some", "partly", "mostly"
 _PARENT = frozenset({"i", "we"})  # who says they did some of it ("so i pulled it down for him")
 _TIMER = "timer"
 _NO = "no"
+_SORRY = "sorry"
+_MIN_AFTER_SORRY = 2  # words after the "sorry": one word alone ("sorry next") is read as said
+_PAST = frozenset({"was", "were"})  # why a step was missed is told in the past
+# Where a request and its reason meet: "...again | the baby was crying", "...barking | say it
+# again", "sorry | she was talking over you | can you repeat it".
+_CLAUSE_OPENINGS = frozenset(
+    {
+        "i",
+        "the",
+        "she",
+        "he",
+        "they",
+        "we",
+        "my",
+        "his",
+        "her",
+        "say",
+        "can",
+        "could",
+        "repeat",
+        "sorry",
+        "one",
+        "what",
+        "pardon",
+    }
+)
+_MAX_AROUND = 4  # words of the longest command said again around a word to a child
 _MAX_CLOSER = 2  # words of the longest of `next_closers`
 _LEARNER_IS = frozenset({"done", "finish", "finished", "not"})
 _LEARNER_MIN = 4  # "is done" + a report of two words or more
@@ -450,6 +477,21 @@ class IntentMatcher:
                 again = self._read_said(once, allowed)
                 if again.intent is not None:
                     reading = again
+        if reading.intent is None and reading.rejected is not Rejection.CONTEXT:
+            # Said again after a word to a child: "next please sorry jacob not you next please".
+            around = self._command_around_aside(said, allowed)
+            if around is not None:
+                reading = around
+        if reading.intent is None and reading.rejected is not Rejection.CONTEXT:
+            # "biscuit quiet sorry she's done it": a word to the dog, then to the assistant.
+            words = said.split()
+            if _SORRY in words[1:]:
+                at = len(words) - 1 - words[::-1].index(_SORRY)
+                after = " ".join(words[at + 1 :])
+                if len(words) - at > _MIN_AFTER_SORRY:
+                    turned = self._read_said(after, allowed)
+                    if turned.intent is not None:
+                        reading = turned
         if self._is_saying(said, reading):
             reading = Reading(said, None, reading.candidates)
         if self._said_to_child_by_name(said, reading):
@@ -477,6 +519,29 @@ class IntentMatcher:
         if reading.intent.name == "pause":
             return not self._pause_named.found_in(said)
         return self._asks_child.found_in(said)
+
+    def _command_around_aside(self, said: str, allowed: AbstractSet[str] | None) -> Reading | None:
+        """The command said at both ends of `said`, two words or more, around a word to a child
+        (one spoken to, or a "sorry"): "five minute break sorry ella put that down five minute
+        break". An outcome only around a "sorry" and with no negation anywhere ("he did it
+        sorry the baby's got my hair he did it"): a report said twice around other talk to the
+        child is not read apart from it."""
+        words = said.split()
+        for size in range(min(_MAX_AROUND, (len(words) - 1) // 2), 1, -1):
+            if words[:size] != words[-size:]:
+                continue
+            between = words[size:-size]
+            if between[0] != _SORRY and not self._to_child_in(" ".join(between)):
+                return None
+            head = self._read_said(" ".join(words[:size]), allowed, reasons=False)
+            if head.intent is None:
+                return None
+            if head.intent.name in OUTCOMES and (
+                between[0] != _SORRY or self._negations.found_in(said)
+            ):
+                return None
+            return head
+        return None
 
     def _learners_it_is(self, said: str) -> str:
         """`said` with a learner's "is done" / "is finish" / "is not done" opening it (after
@@ -543,9 +608,37 @@ class IntentMatcher:
             command = self._command_with_reason(said, allowed)
             if command is not None:
                 reading = replace(reading, intent=command)
+        if reasons and reading.intent is None and reading.unsure is None:
+            asked_again = self._repeat_with_reason(said, allowed)
+            if asked_again is not None:
+                reading = replace(reading, intent=asked_again, rejected=None)
         if reasons and reading.intent is None and self._next_after_own_step(said, allowed):
             reading = replace(reading, intent=Intent("next", {}, _FRAME_SCORE), unsure=None)
         return reading
+
+    def _repeat_with_reason(self, said: str, allowed: AbstractSet[str] | None) -> Intent | None:
+        """The repeat of "can you say it again the baby was crying" or "the dog was barking say
+        it again": a request to repeat, and before or after it why it was missed, told in the
+        past ("was", "were") and reading as nothing. Only a repeat: a wrong one costs the
+        parent nothing but hearing the step again."""
+        if allowed is not None and "repeat" not in allowed:
+            return None
+        words = said.split()
+        if len(words) > _MAX_REASON_WORDS or _PAST.isdisjoint(words):
+            return None
+        for at in range(2, len(words) - 1):
+            if words[at] not in _CLAUSE_OPENINGS:
+                continue
+            for asked, why in ((words[:at], words[at:]), (words[at:], words[:at])):
+                if _PAST.isdisjoint(why) or self._vocatives.found_in(" ".join(asked)):
+                    continue  # "sorry hon can you repeat that" asks a partner
+                head = self._read_said(" ".join(asked), allowed, reasons=False)
+                if head.intent is None or head.intent.name != "repeat":
+                    continue
+                rest = self._read_said(" ".join(why), None, reasons=False)
+                if rest.intent is None and rest.unsure is None:
+                    return head.intent
+        return None
 
     def _next_after_own_step(self, said: str, allowed: AbstractSet[str] | None) -> bool:
         """Whether `said` is the parent's report of their own step closed by a next ("i've put

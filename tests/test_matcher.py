@@ -991,3 +991,54 @@ def test_a_report_then_next_at_the_childs_step_is_not_read_as_next(
 ) -> None:
     # At the child's step an outcome is at stake: what the parent did is no "next".
     assert reads_as(matcher, "i've put the toothpaste on next", ALLOWED[Phase.CHILD_STEP]) != "next"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("can you say it again the baby was crying", "repeat"),  # why it was missed, after
+        ("the dog was barking say it again", "repeat"),  # ... or before
+        ("sorry hon can you repeat that i was helping the baby", None),  # asks a partner
+        ("say it again she was finished", None),  # a report after it is no reason
+    ],
+)
+def test_a_repeat_with_why_it_was_missed(
+    matcher: IntentMatcher, text: str, intent: str | None
+) -> None:
+    assert reads_as(matcher, text, frozenset({"repeat", "done"})) == intent, text
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("next please sorry jacob not you next please", "next"),
+        ("five minute break sorry ella put that down five minute break", "timer_start"),
+        ("he did it sorry the baby's got my hair he did it", "done"),  # around a "sorry"
+        ("he did it sweetie don't touch he did it", None),  # a report around other talk
+        ("let's go let's go let's go", None),  # hurrying the child
+        ("biscuit quiet sorry she's done it", "done"),  # to the dog, then a report
+    ],
+)
+def test_a_command_said_again_after_a_word_to_someone_else(
+    matcher: IntentMatcher, text: str, intent: str | None
+) -> None:
+    allowed = frozenset({"next", "timer_start", "done", "not_yet", "resume"})
+    assert reads_as(matcher, text, allowed) == intent, text
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("velcro done", "done"),  # the step named, like "done"
+        ("left sock on by herself", "done"),
+        ("zip not yet", "not_yet"),
+        ("half done", None),  # a part, not a step
+        ("his done", None),  # a mishearing of "he's done" is never a done
+        ("go back to rinse", "previous"),
+        ("back to brushing please", None),  # said to the child
+        ("skip the velcro today", "skip"),
+    ],
+)
+def test_a_step_called_by_its_name(matcher: IntentMatcher, text: str, intent: str | None) -> None:
+    allowed = frozenset({"done", "not_yet", "previous", "skip"})
+    assert reads_as(matcher, text, allowed) == intent, text
