@@ -1324,6 +1324,8 @@ class _Phrases:
         self._coded: list[str] = []
         self._coded_content: list[str] = []
         self._index: dict[str, tuple[list[int], list[int]]] = {}
+        self._windows: dict[tuple[int, int], tuple[list[str], list[int]]] = {}
+        """`_window`'s phrases by the bounds of their lengths (built on first use)."""
         """Word -> lengths and indices of the phrases that have it, shortest first (built on
         first use)."""
 
@@ -1338,6 +1340,7 @@ class _Phrases:
         self._coded_content.append(self._encode(content))
         self._by_length = []
         self._index = {}
+        self._windows = {}
 
     def _encode(self, words: list[str], unknown: dict[str, str] | None = None) -> str:
         """`words` as one character each; with `unknown`, words no phrase has get fresh ones."""
@@ -1422,8 +1425,11 @@ class _Phrases:
         size = len(text)
         lo = bisect_left(self._lengths, math.ceil(size * cutoff / (2 - cutoff) - 1e-9))
         hi = bisect_right(self._lengths, math.floor(size * (2 - cutoff) / cutoff + 1e-9))
-        indices = sorted(self._by_length[lo:hi])  # phrase order: ties break as before
-        return [self.texts[i] for i in indices], indices
+        window = self._windows.get((lo, hi))
+        if window is None:  # one per text length: a few hundred, built once each
+            indices = sorted(self._by_length[lo:hi])  # phrase order: ties break as before
+            window = self._windows[(lo, hi)] = ([self.texts[i] for i in indices], indices)
+        return window
 
     def collect(
         self,
