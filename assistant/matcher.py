@@ -1509,11 +1509,41 @@ class _FrameSet:
         self._patterns: list[re.Pattern[str]] = []
         # Words every variant of a frame has (not classes): a text without one of them cannot
         # fit, and a set test is far cheaper than trying the pattern.
-        self._needs = tuple(
+        word_needs = tuple(
             frozenset.intersection(
                 *(frozenset(w for w in p.split() if not w.startswith("<")) for p in frame.patterns)
             )
             for frame in frames.frames
+        )
+        # Likewise the classes every variant has (not "<class>*", which may be no word): a text
+        # with no word a member of one opens with cannot fit. Words and classes are bits of one
+        # mask, so a frame is ruled out by one integer test (`intent_of`).
+        class_needs = [
+            frozenset.intersection(
+                *(
+                    frozenset(w for w in p.split() if w.startswith("<") and w.endswith(">"))
+                    for p in frame.patterns
+                )
+            )
+            for frame in frames.frames
+        ]
+        bits: dict[str, int] = {}
+        self._bit: dict[str, int] = {}
+        """Word -> the bits it sets: its own, and those of the classes with a member it opens."""
+        for needs, classes_needed in zip(word_needs, class_needs, strict=True):
+            for key in (*needs, *classes_needed):
+                bits.setdefault(key, 1 << len(bits))
+        for key, bit in bits.items():
+            if key.startswith("<"):
+                for member in frames.classes[key[1:-1]]:
+                    if member:
+                        first = member.split()[0]
+                        self._bit[first] = self._bit.get(first, 0) | bit
+            else:
+                self._bit[key] = self._bit.get(key, 0) | bit
+        self._masks = tuple(
+            sum(bits[k] for k in (*needs, *classes_needed))
+            for needs, classes_needed in zip(word_needs, class_needs, strict=True)
         )
         by_opening: dict[str, list[int]] = {}
         for i, frame in enumerate(frames.frames):
@@ -1544,9 +1574,13 @@ class _FrameSet:
     def intent_of(self, text: str) -> str | None:
         """The intent of the first frame that `text` fits whole, if any."""
         words = text.split(" ")
-        have = frozenset(words)
+        present = 0
+        for word in words:
+            present |= self._bit.get(word, 0)
+        masks = self._masks
         for i in self._by_opening.get(words[0], self._anywhere):
-            if self._needs[i] <= have and self._patterns[i].fullmatch(text):
+            need = masks[i]
+            if need & present == need and self._patterns[i].fullmatch(text):
                 return self.intents[i]
         return None
 
