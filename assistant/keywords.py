@@ -57,6 +57,7 @@ class KeywordReader:
 
     def __init__(self, keywords: Keywords) -> None:
         self._rules = keywords.rules
+        self._slotted = tuple(rule.slotted for rule in self._rules)
         self._entries: list[dict[tuple[str, ...], int]] = []
         """Per rule: entry -> bit mask of the need groups it satisfies (0 for may and glue)."""
         self._longest: list[int] = []
@@ -95,13 +96,18 @@ class KeywordReader:
         timed = self._candidates(slotted) if slotted is not None else 0
         if not plain and not timed:
             return None
-        for i, rule in enumerate(self._rules):
+        either = plain | timed
+        while either:  # the rules some reading may fit, in order
+            low = either & -either
+            either ^= low
+            i = low.bit_length() - 1
+            rule = self._rules[i]
             if allowed is not None and rule.intent not in allowed:
                 continue
-            if rule.slotted and slotted is not None:
-                said, fits = slotted, timed >> i & 1
+            if self._slotted[i] and slotted is not None:
+                said, fits = slotted, timed & low
             else:
-                said, fits = words, plain >> i & 1
+                said, fits = words, plain & low
             if fits and self._covers(i, tuple(said), len(rule.need)):
                 return rule.intent
         return None
