@@ -452,11 +452,11 @@ def _keyword_items(
                 check.add(at, f"unknown word class {ref.group(1)} (see frames.classes)")
                 continue
             found.extend(classes[ref.group(1)])
-        elif normalise(text):
-            if normalise(text) in listed:
+        elif norm := normalise(text):
+            if norm in listed:
                 check.add(at, f"{text!r} is listed twice")
-            listed.add(normalise(text))
-            found.append(normalise(text))
+            listed.add(norm)
+            found.append(norm)
         else:
             check.add(at, f"{text!r} has no words")
     return tuple(dict.fromkeys(found))

@@ -483,20 +483,24 @@ class IntentMatcher:
             if around is not None:
                 reading = around
         if reading.intent is None and reading.rejected is not Rejection.CONTEXT:
-            # "biscuit quiet sorry she's done it": a word to the dog, then to the assistant.
-            words = said.split()
-            if _SORRY in words[1:]:
-                at = len(words) - 1 - words[::-1].index(_SORRY)
-                after = " ".join(words[at + 1 :])
-                if len(words) - at > _MIN_AFTER_SORRY:
-                    turned = self._read_said(after, allowed)
-                    if turned.intent is not None:
-                        reading = turned
+            turned = self._after_sorry(said, allowed)
+            if turned is not None:
+                reading = turned
         if self._is_saying(said, reading):
             reading = Reading(said, None, reading.candidates)
         if self._said_to_child_by_name(said, reading):
             reading = Reading(said, None, reading.candidates, rejected=Rejection.TO_CHILD)
         return self._weigh(reading, confidence, alternatives)
+
+    def _after_sorry(self, said: str, allowed: AbstractSet[str] | None) -> Reading | None:
+        """What the words after the last "sorry" read as, two words or more, when they read as
+        an intent: "biscuit quiet sorry she's done it" is a word to the dog, then a report."""
+        words = said.split()
+        at = _last_at(words, _SORRY)
+        if at < 1 or len(words) - at <= _MIN_AFTER_SORRY:
+            return None
+        turned = self._read_said(" ".join(words[at + 1 :]), allowed)
+        return turned if turned.intent is not None else None
 
     def _is_saying(self, said: str, reading: Reading) -> bool:
         """Whether the command read is a saying that fits it word for word, with no duration
@@ -844,9 +848,9 @@ class IntentMatcher:
         there", "the zip was a bit fiddly but he sorted it himself". Before "but" no negation,
         no one spoken to and no word of help or of a helper ("i helped a bit but he did it")."""
         words = text.split()
-        if _BUT not in words:
+        at = _last_at(words, _BUT)
+        if at < 0:
             return None
-        at = len(words) - 1 - words[::-1].index(_BUT)
         before = " ".join(words[:at])
         if not before or at == len(words) - 1:
             return None
@@ -1725,6 +1729,11 @@ def _as_child(said: str, child: str) -> str:
         out.append(words[at])
         at += 1
     return " ".join(out)
+
+
+def _last_at(words: list[str], word: str) -> int:
+    """Where `word` stands last in `words`, or -1."""
+    return len(words) - 1 - words[::-1].index(word) if word in words else -1
 
 
 def _said_once(said: str) -> str:
