@@ -75,6 +75,9 @@ class WordRules:
     ("all good", "you know", "fair play"): read as neither."""
     requests: tuple[str, ...] = ()
     """Polite openings ("can you") dropped before matching; a request is never an outcome."""
+    request_ends: tuple[str, ...] = ()
+    """Polite closings of a command ("would ya"), dropped like `requests`: "skip that one
+    would ya" is a request to skip, never an outcome."""
     log_requests: tuple[str, ...] = ()
     """Verbs that make a request a report ("could you mark that one as done"): asking the
     assistant to log is telling it the outcome."""
@@ -162,6 +165,9 @@ class IntentPhrases:
     fillers: tuple[str, ...] = ()
     """Normalised words or word sequences that carry no meaning for a command ("please")."""
     source: Path | None = None
+    local_words: tuple[tuple[str, str], ...] = ()
+    """Normalised words of a household's own English or language and the English they mean
+    ("staat" -> "start", "todavia no" -> "not yet"): what is heard is read in those words."""
     words: WordRules = WordRules()
     """The language's negations, question openings, praise and so on (optional in the file)."""
     distractors: tuple[str, ...] = ()
@@ -191,10 +197,11 @@ def load_intents(path: Path) -> IntentPhrases:
         data,
         "",
         required={"language", "intents"},
-        optional={"fillers", "words", "distractors", "frames", "keywords"},
+        optional={"fillers", "local_words", "words", "distractors", "frames", "keywords"},
     )
     phrases: dict[str, tuple[str, ...]] = {}
     fillers: tuple[str, ...] = ()
+    local_words: tuple[tuple[str, str], ...] = ()
     words = WordRules()
     distractors: tuple[str, ...] = ()
     frames = Frames()
@@ -203,6 +210,7 @@ def load_intents(path: Path) -> IntentPhrases:
     if top is not None:
         language = check.text(top.get("language"), "language") or ""
         fillers = _word_list(top.get("fillers", []), "fillers", check)
+        local_words = _local_words(top.get("local_words", {}), check)
         words = _word_rules(top.get("words", {}), check)
         section = check.mapping(
             top.get("intents"), "intents", required=set(), optional=set(CANONICAL)
@@ -227,6 +235,7 @@ def load_intents(path: Path) -> IntentPhrases:
         phrases,
         fillers,
         source=path,
+        local_words=local_words,
         words=words,
         distractors=distractors,
         frames=frames,
@@ -265,6 +274,26 @@ def _word_list(raw: object, where: str, check: Checker) -> tuple[str, ...]:
                 check.add(f"{where}[{i}]", f"{word!r} is listed twice")  # keeps the file tidy
             found.append(norm)
     return tuple(w for w in found if w)
+
+
+def _local_words(raw: object, check: Checker) -> tuple[tuple[str, str], ...]:
+    """The normalised (heard, meant) pairs of `local_words`; heard and meant must differ."""
+    if check.absent(raw, "local_words"):
+        return ()
+    if not isinstance(raw, dict):
+        check.add("local_words", "should be a mapping of words heard to the words they mean")
+        return ()
+    pairs: list[tuple[str, str]] = []
+    for key, value in raw.items():
+        where = f"local_words.{key}"
+        heard = normalise(check.text(key, where) or "")
+        meant = normalise(check.text(value, where) or "")
+        if heard and meant:
+            if heard == meant:
+                check.add(where, "means itself: leave it out")
+            else:
+                pairs.append((heard, meant))
+    return tuple(pairs)
 
 
 def _distractors(

@@ -316,6 +316,21 @@ class _Words:
         return text[ends[-1] :].strip() if ends else text
 
 
+class _LocalWords:
+    """Words of a household's own English or language, each read as the English it means."""
+
+    def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
+        self._meant = dict(pairs)
+        entries = sorted(self._meant, key=len, reverse=True)  # "todavia no" before "no"
+        alternation = "|".join(re.escape(e) for e in entries)
+        self._any = re.compile(rf"(?:^| )({alternation})(?= |$)") if entries else None
+
+    def translate(self, text: str) -> str:
+        if self._any is None:
+            return text
+        return self._any.sub(lambda m: f" {self._meant[m.group(1)]}", text).strip()
+
+
 class IntentMatcher:
     """Matches utterances against one language's intent phrases."""
 
@@ -323,6 +338,7 @@ class IntentMatcher:
         self.language = phrases.language
         self.thresholds = thresholds
         rules = phrases.words
+        self._local = _LocalWords(phrases.local_words)
         self._fillers = _Words(phrases.fillers)
         self._negations = _Words(rules.negations)
         self._questions = _Words(rules.questions)
@@ -335,6 +351,7 @@ class IntentMatcher:
         self._also_yes = frozenset(rules.also_yes)
         self._spoken_of = frozenset(w for w in rules.third_person if " " not in w)  # not "the"
         self._requests = _Words(rules.requests)
+        self._request_ends = _Words(rules.request_ends)
         self._log_requests = _Words(rules.log_requests)
         self._corrections = _Words(rules.corrections)
         # Durations are read in English only for now; other languages get timer_start
@@ -459,7 +476,8 @@ class IntentMatcher:
         (1.0 and none) stands on its own. `child` is the child's name: said, it reads as "the
         child" ("sam did it herself" is "the child did it herself").
         """
-        said = normalise(text)  # once: the phrases, frames and keywords all read these words
+        # Once: the phrases, frames and keywords all read these words, in the English meant.
+        said = self._local.translate(normalise(text))
         if child:
             said = _as_child(said, child)
             alternatives = tuple(_as_child(normalise(a), child) for a in alternatives)
@@ -738,6 +756,10 @@ class IntentMatcher:
         if request:  # "can you say that again" -> "say that again"
             core = self._requests.remove_opening(core) or core
             request = not self._log_requests.opens(core)  # "could you mark that as done"
+        elif self._request_ends.closes(core):  # "skip that one would ya" -> "skip that one"
+            core = self._request_ends.remove_closing(core) or core
+            request = True
+        if request:
             owner = self._exact.get(core)
             if owner is not None and owner not in OUTCOMES and owner not in _NOT_REQUESTED:
                 return self._as_listed(owner, core)
@@ -988,6 +1010,9 @@ class IntentMatcher:
         request = self._requests.opens(said)
         if request:
             said = self._requests.remove_opening(said)
+        elif self._request_ends.closes(said):
+            said = self._request_ends.remove_closing(said)
+            request = True
         words = said.split()
         kept, found, after = self._duration(words)
         slotted = None
@@ -1297,7 +1322,7 @@ class IntentMatcher:
 
     def _contradicts(self, outcome: str, alternative: str) -> bool:
         """Whether another reading of the same sound means something else than `outcome`."""
-        other = self._analyse(normalise(alternative))
+        other = self._analyse(self._local.translate(normalise(alternative)))
         if outcome == "done" and (other.blocked is not None or other.rejected is not None):
             return True  # "done" might have been "are you done": not worth a false done
         read = self._decide(other, None)

@@ -1042,3 +1042,76 @@ def test_a_command_said_again_after_a_word_to_someone_else(
 def test_a_step_called_by_its_name(matcher: IntentMatcher, text: str, intent: str | None) -> None:
     allowed = frozenset({"done", "not_yet", "previous", "skip"})
     assert reads_as(matcher, text, allowed) == intent, text
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("staat di timer", "timer_start"),  # Belize Kriol
+        ("ih noh done yet", "not_yet"),
+        ("say dat ower again", "repeat"),  # Shetland
+        ("todavia no", "not_yet"),  # Llanito: before "no" alone
+        ("o qetile ka boeena", "done"),  # Sesotho
+        ("uff da go back one", "previous"),  # "da" is only "the" before its nouns
+        ("di pa niya kaya", "not_yet"),  # Tagalog "di" (not) is no Kriol "di" (the)
+    ],
+)
+def test_local_words_are_read_as_the_english_they_mean(
+    matcher: IntentMatcher, text: str, intent: str
+) -> None:
+    allowed = frozenset({"done", "not_yet", "repeat", "previous", "timer_start"})
+    assert reads_as(matcher, text, allowed) == intent, text
+
+
+def test_local_words_apply_to_what_is_heard_and_its_alternatives(tmp_path: Path) -> None:
+    path = tmp_path / "en.yaml"
+    path.write_text(
+        "language: en\n"
+        "local_words: {listo: done, todavia no: not yet, 'no': nope}\n"
+        "intents:\n  done: {phrases: [done]}\n  not_yet: {phrases: [not yet, nope]}\n",
+        encoding="utf-8",
+    )
+    matcher = IntentMatcher(load_intents(path))
+    outcomes = frozenset({"done", "not_yet"})
+    assert reads_as(matcher, "listo", outcomes) == "done"
+    assert reads_as(matcher, "todavia no", outcomes) == "not_yet"  # the longer words first
+    doubted = matcher.read("listo", alternatives=["todavia no"])
+    assert doubted.intent is None and doubted.unsure is not None
+
+
+def test_invalid_local_words_name_file_and_field(tmp_path: Path) -> None:
+    path = tmp_path / "en.yaml"
+    path.write_text(
+        "language: en\nlocal_words: {staat: Staat!, yes: aye, dat: ''}\n"
+        "intents:\n  done: {phrases: [done]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(IntentsError) as caught:
+        load_intents(path)
+    problems = caught.value.problems
+    assert all(str(path) in p for p in problems), problems
+    assert any("local_words.staat: means itself" in p for p in problems)
+    assert any("local_words.True: should be non-empty text" in p for p in problems)
+    assert any("local_words.dat: should be non-empty text" in p for p in problems)
+    path.write_text(
+        "language: en\nlocal_words: [staat]\nintents:\n  done: {phrases: [done]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(IntentsError, match="local_words: should be a mapping"):
+        load_intents(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("skip that one would ya", "skip"),
+        ("cancel that timer would ye", "timer_cancel"),
+        ("she did it would you", None),  # a request is never an outcome
+        ("stop splashing would you", None),  # said to the child
+    ],
+)
+def test_a_polite_closing_is_a_request(
+    matcher: IntentMatcher, text: str, intent: str | None
+) -> None:
+    allowed = frozenset({"skip", "timer_cancel", "done", "stop"})
+    assert reads_as(matcher, text, allowed) == intent, text
