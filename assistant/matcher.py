@@ -64,7 +64,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 from operator import itemgetter
 
@@ -106,6 +106,7 @@ _TIMER = "timer"
 _NO = "no"
 _SORRY = "sorry"
 _MIN_AFTER_SORRY = 2  # words after the "sorry": one word alone ("sorry next") is read as said
+_MAX_OWN_WORDS = 3  # words of a household's own language before a command read as listed
 _PAST = frozenset({"was", "were"})  # why a step was missed is told in the past
 # Where a request and its reason meet: "...again | the baby was crying", "...barking | say it
 # again", "sorry | she was talking over you | can you repeat it".
@@ -419,6 +420,7 @@ class IntentMatcher:
         everyday = {w for e in rules.everyday for w in e.split()} - phrase_words
         self._vocabulary = sorted(phrase_words | everyday)
         self._known = frozenset(self._vocabulary)
+        self._lexicon = _lexicon(phrases)
         self._snaps: dict[str, str] = {}
         # Sound-alikes lead to any phrase word except those of done phrases (and never from a
         # number word: "ten" must stay a number). See `_sound_alike`.
@@ -501,7 +503,7 @@ class IntentMatcher:
             if around is not None:
                 reading = around
         if reading.intent is None and reading.rejected is not Rejection.CONTEXT:
-            turned = self._after_sorry(said, allowed)
+            turned = self._after_sorry(said, allowed) or self._after_own_words(said, allowed)
             if turned is not None:
                 reading = turned
         if self._is_saying(said, reading):
@@ -519,6 +521,25 @@ class IntentMatcher:
             return None
         turned = self._read_said(" ".join(words[at + 1 :]), allowed)
         return turned if turned.intent is not None else None
+
+    def _after_own_words(self, said: str, allowed: AbstractSet[str] | None) -> Reading | None:
+        """A command said word for word as listed after words of the household's own language
+        ("pomin skip this one", "sug pause it"): up to three words the file has nowhere open
+        it, none an English contraction ("who's next" is a quiz). Never a done: words no one
+        here knows may say "supposedly", so a report after them is asked about."""
+        words = said.split()
+        own = 0
+        while own < len(words) and words[own] not in self._lexicon:
+            if words[own].endswith("'s"):
+                return None
+            own += 1
+        if not 0 < own <= _MAX_OWN_WORDS or own == len(words):
+            return None
+        rest = self._read_said(" ".join(words[own:]), allowed)
+        intent = rest.intent
+        if intent is None or intent.name == "done" or intent.score < _FRAME_SCORE:
+            return None
+        return rest
 
     def _is_saying(self, said: str, reading: Reading) -> bool:
         """Whether the command read is a saying that fits it word for word, with no duration
@@ -1754,6 +1775,30 @@ def _as_child(said: str, child: str) -> str:
         out.append(words[at])
         at += 1
     return " ".join(out)
+
+
+def _lexicon(phrases: IntentPhrases) -> frozenset[str]:
+    """Every word the intents file has anywhere: phrases, fillers, word lists, frames,
+    keywords and local words (both what is heard and what it means)."""
+    entries: list[str] = [*phrases.fillers]
+    for texts in phrases.phrases.values():
+        entries.extend(texts)
+    for rule in fields(phrases.words):
+        entries.extend(getattr(phrases.words, rule.name))
+    frames = phrases.frames
+    for members in frames.classes.values():
+        entries.extend(members)
+    for frame in frames.frames:
+        entries.extend(frame.patterns)
+    entries.extend((*frames.openers, *frames.tails, *frames.asides, *frames.joins))
+    entries.extend((*frames.verdicts, *frames.clause_starts, *phrases.keywords.glue))
+    for keyword_rule in phrases.keywords.rules:
+        entries.extend(keyword_rule.may)
+        for group in keyword_rule.need:
+            entries.extend(group)
+    for heard, meant in phrases.local_words:
+        entries.extend((heard, meant))
+    return frozenset(w for e in entries for w in e.split())
 
 
 def _last_at(words: list[str], word: str) -> int:
