@@ -523,21 +523,28 @@ class IntentMatcher:
         return turned if turned.intent is not None else None
 
     def _after_own_words(self, said: str, allowed: AbstractSet[str] | None) -> Reading | None:
-        """A command said word for word as listed after words of the household's own language
-        ("pomin skip this one", "sug pause it"): up to three words the file has nowhere open
-        it, none an English contraction ("who's next" is a quiz). Never a done: words no one
-        here knows may say "supposedly", so a report after them is asked about."""
+        """A command or a report said after words of the household's own language ("pomin
+        skip this one", "chua she didn't do it"): up to three words the file has nowhere open
+        it, none an English contraction ("who's next" is a quiz).
+
+        Such a word may as well be a name ("ruby next" is said to Ruby, "kofi needed help" may
+        be of a brother), so a command must be two words or more, and a report must open as
+        one ("she", "i", "not"). Never a done: words no one here knows may say "supposedly",
+        so a report after them is asked about.
+        """
         words = said.split()
         own = 0
         while own < len(words) and words[own] not in self._lexicon:
             if words[own].endswith("'s"):
                 return None
             own += 1
-        if not 0 < own <= _MAX_OWN_WORDS or own == len(words):
+        if not 0 < own <= _MAX_OWN_WORDS or len(words) - own < 2:
             return None
         rest = self._read_said(" ".join(words[own:]), allowed)
         intent = rest.intent
         if intent is None or intent.name == "done" or intent.score < _FRAME_SCORE:
+            return None
+        if intent.name in _REPORTS and words[own] not in self._clause_starts:
             return None
         return rest
 

@@ -1115,3 +1115,25 @@ def test_a_polite_closing_is_a_request(
 ) -> None:
     allowed = frozenset({"skip", "timer_cancel", "done", "stop"})
     assert reads_as(matcher, text, allowed) == intent, text
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("pomin skip this one", "skip"),  # Polish, then English
+        ("dib u noqo go back a step", "previous"),  # three words of Somali
+        ("chua she didn't do it", "not_yet"),  # Vietnamese
+        ("ruby next", None),  # to Ruby: a one-word command after a name
+        ("kofi needed help", None),  # a brother, maybe: a report must open as one
+        ("who's next", None),  # an English contraction, a quiz
+        ("zrobione she did it all by herself", None),  # never a done: asked about
+    ],
+)
+def test_a_command_after_words_of_the_households_own_language(
+    matcher: IntentMatcher, text: str, intent: str | None
+) -> None:
+    allowed = frozenset({"skip", "previous", "next", "done", "not_yet"})
+    assert reads_as(matcher, text, allowed) == intent, text
+    if text.startswith("zrobione"):
+        unsure = matcher.read(text, allowed).unsure
+        assert unsure is not None and unsure.name == "done"
