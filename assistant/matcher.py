@@ -62,7 +62,7 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
@@ -274,62 +274,102 @@ class _Analysis:
 
 
 class _Words:
-    """A list of words or word sequences, found on word boundaries."""
+    """A list of words or word sequences, found on word boundaries.
+
+    Indexed by first word: text is read word by word and, where a word opens entries, the
+    longest entry that fits is taken (a set lookup per word; one regex alternation of every
+    entry cost more as the lists grew).
+    """
 
     def __init__(self, entries: Iterable[str]) -> None:
-        entries = sorted({e for e in entries if e}, key=len, reverse=True)  # longest first
-        alternation = "|".join(re.escape(e) for e in entries)
-        self._any = re.compile(rf"(?:^| )(?:{alternation})(?= |$)") if entries else None
-        self._start = re.compile(rf"^(?:{alternation})(?= |$)") if entries else None
-        self._end = re.compile(rf"(?:^| )(?:{alternation})$") if entries else None
+        ordered = sorted({e for e in entries if e}, key=len, reverse=True)  # longest first
+        self._opening: dict[str, list[tuple[str, ...]]] = {}
+        for entry in ordered:
+            words = tuple(entry.split())
+            self._opening.setdefault(words[0], []).append(words)
+        self._whole = frozenset(w for options in self._opening.values() for w in options)
+        self._sizes = sorted({len(w) for w in self._whole}, reverse=True)
+
+    def _fits(self, words: list[str], i: int) -> int:
+        """How many words the longest entry that opens at `words[i]` has (0: none does)."""
+        for entry in self._opening.get(words[i], ()):
+            if tuple(words[i : i + len(entry)]) == entry:
+                return len(entry)
+        return 0
+
+    def _spans(self, words: list[str]) -> Iterator[tuple[int, int]]:
+        """(start, end) of each entry in `words`, left to right, none overlapping."""
+        i = 0
+        while i < len(words):
+            size = self._fits(words, i) if words[i] in self._opening else 0
+            if size:
+                yield i, i + size
+                i += size
+            else:
+                i += 1
 
     def found_in(self, text: str) -> bool:
-        return self._any is not None and self._any.search(text) is not None
+        words = text.split()
+        return any(self._fits(words, i) for i, w in enumerate(words) if w in self._opening)
 
     def opens(self, text: str) -> bool:
-        return self._start is not None and self._start.search(text) is not None
+        words = text.split()
+        return bool(words) and words[0] in self._opening and self._fits(words, 0) > 0
+
+    def _closing(self, words: list[str]) -> int:
+        """How many words the longest entry that closes `words` has (0: none does)."""
+        for size in self._sizes:
+            if size <= len(words) and tuple(words[-size:]) in self._whole:
+                return size
+        return 0
 
     def closes(self, text: str) -> bool:
-        return self._end is not None and self._end.search(text) is not None
+        return self._closing(text.split()) > 0
 
     def remove(self, text: str) -> str:
         return self.replace(text, "")
 
     def replace(self, text: str, word: str) -> str:
-        if self._any is None:
-            return text
-        return " ".join(self._any.sub(f" {word} ", text).split())
+        return self.rewrite(text, lambda _: word)
+
+    def rewrite(self, text: str, meaning: Callable[[tuple[str, ...]], str]) -> str:
+        """`text` with each entry in it replaced by `meaning(entry)` (words; "" drops it)."""
+        words = text.split()
+        out: list[str] = []
+        done = 0
+        for start, end in self._spans(words):
+            out.extend(words[done:start])
+            out.extend(meaning(tuple(words[start:end])).split())
+            done = end
+        out.extend(words[done:])
+        return " ".join(out)
 
     def remove_opening(self, text: str) -> str:
-        if self._start is None:
-            return text
-        return " ".join(self._start.sub("", text).split())
+        words = text.split()
+        size = self._fits(words, 0) if words and words[0] in self._opening else 0
+        return " ".join(words[size:])
 
     def remove_closing(self, text: str) -> str:
-        if self._end is None:
-            return text
-        return " ".join(self._end.sub("", text).split())
+        words = text.split()
+        return " ".join(words[: len(words) - self._closing(words)])
 
     def after_last(self, text: str) -> str:
         """The words of `text` after its last entry ("" when it ends with one; all of `text`
         when it has none)."""
-        ends = [m.end() for m in self._any.finditer(text)] if self._any is not None else []
-        return text[ends[-1] :].strip() if ends else text
+        words = text.split()
+        ends = [end for _, end in self._spans(words)]
+        return " ".join(words[ends[-1] :]) if ends else text
 
 
 class _LocalWords:
     """Words of a household's own English or language, each read as the English it means."""
 
     def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
-        self._meant = dict(pairs)
-        entries = sorted(self._meant, key=len, reverse=True)  # "todavia no" before "no"
-        alternation = "|".join(re.escape(e) for e in entries)
-        self._any = re.compile(rf"(?:^| )({alternation})(?= |$)") if entries else None
+        self._meant = {tuple(heard.split()): meant for heard, meant in pairs}
+        self._heard = _Words(" ".join(h) for h in self._meant)
 
     def translate(self, text: str) -> str:
-        if self._any is None:
-            return text
-        return self._any.sub(lambda m: f" {self._meant[m.group(1)]}", text).strip()
+        return self._heard.rewrite(text, self._meant.__getitem__)
 
 
 class IntentMatcher:
