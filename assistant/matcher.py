@@ -820,14 +820,10 @@ class IntentMatcher:
         owner = self._exact.get(core)
         if owner is not None and not (asked and owner == "done"):
             return self._as_listed(owner, core)
-        request = self._requests.opens(core)
-        if request:  # "can you say that again" -> "say that again"
-            core = self._requests.remove_opening(core) or core
-            request = not self._log_requests.opens(core)  # "could you mark that as done"
-        elif self._request_ends.closes(core):  # "skip that one would ya" -> "skip that one"
-            core = self._request_ends.remove_closing(core) or core
-            request = True
+        bare, request = self._unrequested(core)  # "can you say that again" -> "say that again"
         if request:
+            core = bare or core
+            request = not self._log_requests.opens(core)  # "could you mark that as done"
             owner = self._exact.get(core)
             if owner is not None and owner not in OUTCOMES and owner not in _NOT_REQUESTED:
                 return self._as_listed(owner, core)
@@ -891,6 +887,15 @@ class IntentMatcher:
             asks=asked,
             unaided=unaided,
         )
+
+    def _unrequested(self, text: str) -> tuple[str, bool]:
+        """`text` without its polite opening or closing ("can you …", "… would ya"), and
+        whether it had one."""
+        if self._requests.opens(text):
+            return self._requests.remove_opening(text), True
+        if self._request_ends.closes(text):
+            return self._request_ends.remove_closing(text), True
+        return text, False
 
     def _asks_by_filler(self, said: str, core: str) -> bool:
         """Whether `said` closes with a question ending that dropping fillers took off
@@ -1075,12 +1080,7 @@ class IntentMatcher:
         """
         while self._fillers.opens(said):  # "hey could you skip this step"
             said = self._fillers.remove_opening(said)
-        request = self._requests.opens(said)
-        if request:
-            said = self._requests.remove_opening(said)
-        elif self._request_ends.closes(said):
-            said = self._request_ends.remove_closing(said)
-            request = True
+        said, request = self._unrequested(said)
         words = said.split()
         kept, found, after = self._duration(words)
         slotted = None
