@@ -1825,8 +1825,8 @@ def _as_child(said: str, child: str) -> str:
 
 
 def _lexicon(phrases: IntentPhrases) -> frozenset[str]:
-    """Every word the intents file has anywhere: phrases, fillers, word lists, frames,
-    keywords and local words (both what is heard and what it means)."""
+    """Every word the intents file reads: phrases, fillers, word lists, frames, keywords and
+    what local words mean."""
     entries: list[str] = [*phrases.fillers]
     for texts in phrases.phrases.values():
         entries.extend(texts)
@@ -1843,8 +1843,9 @@ def _lexicon(phrases: IntentPhrases) -> frozenset[str]:
         entries.extend(keyword_rule.may)
         for group in keyword_rule.need:
             entries.extend(group)
-    for heard, meant in phrases.local_words:
-        entries.extend((heard, meant))
+    # Only what a local word means: what is heard is read in it before anything looks here
+    # ("mou" of "mou chotto" said alone is still a word no one here knows).
+    entries.extend(meant for _, meant in phrases.local_words)
     return frozenset(w for e in entries for w in e.split())
 
 
