@@ -1056,6 +1056,8 @@ def test_a_step_called_by_its_name(matcher: IntentMatcher, text: str, intent: st
         ("di pa niya kaya", "not_yet"),  # Tagalog "di" (not) is no Kriol "di" (the)
         ("tiguidou", None),  # Quebec "great": only before a report ("tiguidou she did it")
         ("con tu lam", None),  # Vietnamese "by itself" is also "do it yourself"
+        ("khud", None),  # Hindi "by oneself" names no one: alone it is also "do it yourself"
+        ("lo ha hecho solito", "done"),  # Spanish: the child has done it, by himself
     ],
 )
 def test_local_words_are_read_as_the_english_they_mean(
