@@ -308,13 +308,15 @@ class _Words:
             else:
                 i += 1
 
+    def _opening_size(self, words: list[str]) -> int:
+        """How many words the longest entry that opens `words` has (0: none does)."""
+        return self._fits(words, 0) if words and words[0] in self._opening else 0
+
     def found_in(self, text: str) -> bool:
-        words = text.split()
-        return any(self._fits(words, i) for i, w in enumerate(words) if w in self._opening)
+        return next(self._spans(text.split()), None) is not None
 
     def opens(self, text: str) -> bool:
-        words = text.split()
-        return bool(words) and words[0] in self._opening and self._fits(words, 0) > 0
+        return self._opening_size(text.split()) > 0
 
     def _closing(self, words: list[str]) -> int:
         """How many words the longest entry that closes `words` has (0: none does)."""
@@ -346,8 +348,7 @@ class _Words:
 
     def remove_opening(self, text: str) -> str:
         words = text.split()
-        size = self._fits(words, 0) if words and words[0] in self._opening else 0
-        return " ".join(words[size:])
+        return " ".join(words[self._opening_size(words) :])
 
     def remove_closing(self, text: str) -> str:
         words = text.split()
