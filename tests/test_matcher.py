@@ -1084,25 +1084,19 @@ def test_local_words_apply_to_what_is_heard_and_its_alternatives(tmp_path: Path)
 
 
 def test_invalid_local_words_name_file_and_field(tmp_path: Path) -> None:
-    path = tmp_path / "en.yaml"
-    path.write_text(
+    problems = refused(
+        tmp_path,
         "language: en\nlocal_words: {staat: Staat!, yes: aye, dat: ''}\n"
         "intents:\n  done: {phrases: [done]}\n",
-        encoding="utf-8",
     )
-    with pytest.raises(IntentsError) as caught:
-        load_intents(path)
-    problems = caught.value.problems
-    assert all(str(path) in p for p in problems), problems
+    assert all(str(tmp_path / "en.yaml") in p for p in problems), problems
     assert any("local_words.staat: means itself" in p for p in problems)
     assert any("local_words.True: should be non-empty text" in p for p in problems)
     assert any("local_words.dat: should be non-empty text" in p for p in problems)
-    path.write_text(
-        "language: en\nlocal_words: [staat]\nintents:\n  done: {phrases: [done]}\n",
-        encoding="utf-8",
+    problems = refused(
+        tmp_path, "language: en\nlocal_words: [staat]\nintents:\n  done: {phrases: [done]}\n"
     )
-    with pytest.raises(IntentsError, match="local_words: should be a mapping"):
-        load_intents(path)
+    assert any("local_words: should be a mapping" in p for p in problems)
 
 
 @pytest.mark.parametrize(
