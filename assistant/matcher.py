@@ -105,9 +105,11 @@ _PARENT = frozenset({"i", "we"})  # who says they did some of it ("so i pulled i
 _TIMER = "timer"
 _NO = "no"
 _SORRY = "sorry"
+_NOT_YET = "not yet"
+_STILL = "still"  # "not yet she's still at it": the step goes on
 _MIN_AFTER_SORRY = 2  # words after the "sorry": one word alone ("sorry next") is read as said
 _MAX_OWN_WORDS = 3  # words of a household's own language before a command read as listed
-_PAST = frozenset({"was", "were"})  # why a step was missed is told in the past
+_PAST = frozenset({"was", "were", "wasn't", "didn't"})  # why a step was missed: in the past
 # Where a request and its reason meet: "...again | the baby was crying", "...barking | say it
 # again", "sorry | she was talking over you | can you repeat it".
 _CLAUSE_OPENINGS = frozenset(
@@ -390,6 +392,7 @@ class IntentMatcher:
         self._not_to_child = _Words(rules.not_to_child)
         self._vocatives = _Words(rules.vocatives)
         self._third_person = _Words(rules.third_person)
+        self._third_person_words = frozenset(w for w in rules.third_person if " " not in w)
         self._also_yes = frozenset(rules.also_yes)
         self._spoken_of = frozenset(w for w in rules.third_person if " " not in w)  # not "the"
         self._requests = _Words(rules.requests)
@@ -695,7 +698,14 @@ class IntentMatcher:
             keyword = self._by_keywords(said, allowed)
             if keyword is not None:
                 reading = replace(reading, intent=keyword, unsure=None, rejected=None)
-        if reasons and reading.intent is None and reading.unsure is None and not reading.rejected:
+        if (
+            reasons
+            and reading.intent is None
+            and reading.unsure is None
+            and reading.rejected in (None, Rejection.WEAK)
+        ):
+            # A weak reading of the whole is no verdict on its parts ("move on to the next step
+            # he's waiting" reads weakly as a next only because of its reason).
             command = self._command_with_reason(said, allowed)
             if command is not None:
                 reading = replace(reading, intent=command)
@@ -762,7 +772,9 @@ class IntentMatcher:
         words = said.split()
         if not 3 <= len(words) <= _MAX_REASON_WORDS:
             return None
-        command = not self._reason_commands.isdisjoint(words)
+        # A duration names a timer as surely as a word of `reason_commands` ("two minute break
+        # please he's getting overwhelmed"); "break" alone is too often talk to the child.
+        command = not self._reason_commands.isdisjoint(words) or find_duration(words) is not None
         if not command and not self._negations.found_in(said):
             return None  # most chatter is turned down here, before any reading
         starts = [i for i in range(len(words) - 2, 0, -1) if words[i] in self._reason_starts]
@@ -774,9 +786,22 @@ class IntentMatcher:
             if head.intent.name == "not_yet":
                 # Of the child, not a bare "not yet" ("not yet he's asleep" answers anyone), and
                 # over: "she's not done yet she's still going" is a wait.
-                if not self._third_person.found_in(said_first) or "yet" in words[:i]:
+                # ...unless the reason says the child is still at it, at a step that waits for
+                # an outcome ("not yet she's still faffing about").
+                still_at_it = (
+                    allowed is not None
+                    and "done" in allowed
+                    and said_first == _NOT_YET
+                    and words[i] in self._third_person_words
+                    and _STILL in words[i + 1 : i + 3]
+                )
+                if not still_at_it and (
+                    not self._third_person.found_in(said_first) or "yet" in words[:i]
+                ):
                     return None
-            elif head.intent.name in _REPORTS or self._reason_commands.isdisjoint(words[:i]):
+            elif head.intent.name in _REPORTS or (
+                self._reason_commands.isdisjoint(words[:i]) and "seconds" not in head.intent.slots
+            ):
                 return None
             if len(self._fillers.remove(said_first).split()) < 2:
                 return None  # "next we're gonna do the shoes", "hang on he's still going"
@@ -784,7 +809,12 @@ class IntentMatcher:
             if self._to_child_in(reason):
                 return None  # "stop it you're hurting him" is said to the child
             rest = self._read_said(reason, None, reasons=False)
-            if rest.intent is None and rest.unsure is None and rest.rejected is None:
+            if rest.intent is None and (
+                (rest.unsure is None and rest.rejected is None)
+                # After a command, a reason that only may be a not yet is still a reason
+                # ("stop the routine he's not in the mood").
+                or (head.intent.name not in _REPORTS and rest.rejected is Rejection.WEAK)
+            ):
                 return head.intent
             return None
         return None

@@ -828,12 +828,19 @@ def test_a_filler_that_says_not_inside_a_report_is_read_as_said(
         ("skip it she did it", None),  # the "reason" is a report: neither is taken
         ("she didn't manage it sure she's wrecked", "not_yet"),
         ("not yet he's asleep", None),  # a bare "not yet" with a reason answers anyone
+        ("not yet she's still faffing about", "not_yet"),  # ...but "still" keeps to the step
+        ("move on to the next step he's waiting", "next"),  # the whole reads weakly: no verdict
+        ("stop the routine he's not in the mood", "stop"),  # a reason that only may be a not yet
+        ("skip it she's not done", None),  # ...but a clear one: neither is taken
+        ("two minute break please he's getting overwhelmed", "timer_start"),  # a duration
     ],
 )
 def test_a_command_with_a_reason_after_it(
     matcher: IntentMatcher, text: str, intent: str | None
 ) -> None:
-    allowed = frozenset({"done", "not_yet", "skip", "stop", "pause", "timer_pause"})
+    allowed = frozenset(
+        {"done", "not_yet", "next", "skip", "stop", "pause", "timer_pause", "timer_start"}
+    )
     assert reads_as(matcher, text, allowed) == intent, text
 
 
@@ -1000,6 +1007,8 @@ def test_a_report_then_next_at_the_childs_step_is_not_read_as_next(
         ("the dog was barking say it again", "repeat"),  # ... or before
         ("sorry hon can you repeat that i was helping the baby", None),  # asks a partner
         ("say it again she was finished", None),  # a report after it is no reason
+        ("sorry what was that i didn't catch it over the tap", "repeat"),
+        ("say it again she didn't do it", None),  # "didn't" of the child is a report
     ],
 )
 def test_a_repeat_with_why_it_was_missed(
