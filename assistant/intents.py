@@ -87,6 +87,10 @@ class WordRules:
     everyday: tuple[str, ...] = ()
     """Everyday words close by letters to a phrase word, read as themselves: an utterance
     with one is never read as the phrase word ("time for brekkie" is no "time for break")."""
+    hedges: tuple[str, ...] = ()
+    """Who a negation is of when it tells how it went or what the parent thought ("it wasn't
+    pretty", "i wasn't sure she would"): before "but" and a report of the child doing it all,
+    such a negation is no not yet ("i wasn't sure she would but she packed it all herself")."""
     reason_starts: tuple[str, ...] = ()
     """Words a reason after a command opens with ("skip that one he's too tired", "pause the
     doorbell's gone"): a command followed by a reason that reads as nothing is the command."""
@@ -150,6 +154,10 @@ class Frames:
     """Words that join two reports ("and", "so", "but"): an utterance may be split after them."""
     verdicts: tuple[str, ...] = ()
     """What closes a long report with its outcome ("so mark it done", "so that's a yes")."""
+    concessions: tuple[str, ...] = ()
+    """Words that open a concession closing a report ("even if it's a bit lumpy"): the report
+    before it decides when the concession has no negation, help or helper in it and speaks
+    to no one."""
     clause_starts: tuple[str, ...] = ()
     """Words a report opens with ("she", "i", "no"): an utterance may be split before them."""
 
@@ -359,6 +367,7 @@ def _frames(raw: object, check: Checker, negations: frozenset[str] = frozenset()
             "joins",
             "clause_starts",
             "verdicts",
+            "concessions",
         },
     )
     if section is None:
@@ -417,6 +426,7 @@ def _frames(raw: object, check: Checker, negations: frozenset[str] = frozenset()
         joins=_word_list(section.get("joins", []), "frames.joins", check),
         clause_starts=_word_list(section.get("clause_starts", []), "frames.clause_starts", check),
         verdicts=_word_list(section.get("verdicts", []), "frames.verdicts", check),
+        concessions=_word_list(section.get("concessions", []), "frames.concessions", check),
     )
 
 

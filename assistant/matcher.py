@@ -106,6 +106,8 @@ _TIMER = "timer"
 _NO = "no"
 _SORRY = "sorry"
 _NOT_YET = "not yet"
+# The child as object: "it wasn't all her" is of what the child did, "it wasn't pretty" is not.
+_OF_CHILD = frozenset({"her", "him", "them", "herself", "himself", "themselves"})
 _STILL = "still"  # "not yet she's still at it": the step goes on
 _MIN_AFTER_SORRY = 2  # words after the "sorry": one word alone ("sorry next") is read as said
 _MAX_OWN_WORDS = 3  # words of a household's own language before a command read as listed
@@ -310,6 +312,10 @@ class _Words:
             else:
                 i += 1
 
+    def spans(self, words: list[str]) -> list[tuple[int, int]]:
+        """(start, end) of each entry in `words`, left to right, none overlapping."""
+        return list(self._spans(words))
+
     def _opening_size(self, words: list[str]) -> int:
         """How many words the longest entry that opens `words` has (0: none does)."""
         return self._fits(words, 0) if words and words[0] in self._opening else 0
@@ -452,6 +458,7 @@ class IntentMatcher:
         self._help = _Words(classes.get("help", ()))
         self._self_words = _Words(classes.get("self", ()))
         self._verdicts = frozenset(self._without_fillers(phrases.frames.verdicts))
+        self._concessions = _Words(phrases.frames.concessions)
         self._elsewhen = _Words(rules.elsewhen)
         self._pause_named = _Words(rules.pause_named)
         self._asks_child = _Words(rules.asks_child)
@@ -460,6 +467,7 @@ class IntentMatcher:
         self._own_step = _Words(rules.own_step)
         self._sayings = _Words(rules.sayings)
         self._reason_commands = frozenset(rules.reason_commands)
+        self._hedges = frozenset(rules.hedges)
         phrase_words = {w for p in (*self._plain.texts, *self._slotted.texts) for w in p.split()}
         everyday = {w for e in rules.everyday for w in e.split()} - phrase_words
         self._vocabulary = sorted(phrase_words | everyday)
@@ -742,18 +750,24 @@ class IntentMatcher:
         return None
 
     def _next_after_own_step(self, said: str, allowed: AbstractSet[str] | None) -> bool:
-        """Whether `said` is the parent's report of their own step closed by a next ("i've put
-        the toothpaste on next", "my part's done go on"): only where no outcome of the child is
-        at stake (a parent's step, where moving on is right even if "next" was said to the
-        child), with a word of `own_step` ("i've", "is on"), not opening with the child ("she goes
-        next" is turn-taking) and with no one spoken to, no negation and no question."""
+        """Whether `said` is the parent's report of their own step closed (or opened) by a next
+        ("i've put the toothpaste on next", "next one i've put the toothpaste on"): only where
+        no outcome of the child is at stake (a parent's step, where moving on is right even if
+        "next" was said to the child), with a word of `own_step` ("i've", "is on"), not opening
+        with the child ("she goes next" is turn-taking) and with no one spoken to, no negation
+        and no question."""
         if allowed is None or "next" not in allowed or "not_yet" in allowed:
             return False
         words = said.split()
         for size in range(_MAX_CLOSER, 0, -1):
-            if len(words) <= size or " ".join(words[-size:]) not in self._next_closers:
+            if len(words) <= size:
                 continue
-            head = " ".join(words[:-size])
+            if " ".join(words[-size:]) in self._next_closers:
+                head = " ".join(words[:-size])
+            elif " ".join(words[:size]) in self._next_closers:
+                head = " ".join(words[size:])  # "next one i've put the toothpaste on"
+            else:
+                continue
             return self._own_step.found_in(head) and not (
                 self._addressee.found_in(head)
                 or self._third_person.opens(head)
@@ -961,6 +975,8 @@ class IntentMatcher:
         if name is None and not heard.no_outcome:
             name = self._done_after_but(heard.heard)
         if name is None and not heard.no_outcome:
+            name = self._conceded(heard.heard)
+        if name is None and not heard.no_outcome:
             name = self._long_report(heard.unaided or heard.heard)
         if name is None or (name in OUTCOMES and heard.no_outcome):
             return None
@@ -981,13 +997,51 @@ class IntentMatcher:
         if not before or at == len(words) - 1:
             return None
         if (
-            self._negations.found_in(before)
+            self._negated_report(words[:at])
             or self._addressee.found_in(before)
-            or self._helping.found_in(before)
+            or self._helped_in(words[:at])
         ):
             return None
         after = " ".join(words[at + 1 :])
         return "done" if self._report_of(after, listed=True) == "done" else None
+
+    def _conceded(self, text: str) -> str | None:
+        """The outcome of a report closed by a concession (`concessions`): "she did the
+        buttering herself even if it's a bit lumpy" is a done, "he couldn't do it even though
+        he tried" a not yet. The report is read whole or as two (`_clauses`); the concession
+        has no negation, help or helper in it and speaks to no one."""
+        words = text.split()
+        spans = self._concessions.spans(words)
+        if not spans or spans[0][0] < 2:
+            return None
+        at = spans[0][0]
+        conceded = " ".join(words[at:])
+        if (
+            self._negations.found_in(conceded)
+            or self._helping.found_in(conceded)
+            or self._addressee.found_in(conceded)
+        ):
+            return None
+        head = " ".join(words[:at])
+        name = self._report_of(head) or self._clauses(head)
+        return name if name in OUTCOMES else None
+
+    def _negated_report(self, words: list[str]) -> bool:
+        """Whether a negation in `words` may be of the child's doing: any not after a word of
+        `hedges` with no child after it ("he couldn't do the zip", "it wasn't all her", but not
+        "it wasn't pretty", "i wasn't sure she would")."""
+        return any(
+            start == 0
+            or words[start - 1] not in self._hedges
+            or not _OF_CHILD.isdisjoint(words[end:])
+            for start, end in self._negations.spans(words)
+        )
+
+    def _helped_in(self, words: list[str]) -> bool:
+        """Whether `words` name help or a helper ("i helped a bit", "mum did the top"), not a
+        helper who then says what they did not do or think ("i wasn't sure she would")."""
+        negated = {start for start, _ in self._negations.spans(words)}
+        return any(end not in negated for _, end in self._helping.spans(words))
 
     def _long_report(self, text: str) -> str | None:
         """*not yet* for a long report of the child that no frame holds whole, when the parent

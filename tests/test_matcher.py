@@ -862,10 +862,31 @@ def test_ya_before_a_report_of_the_child_is_a_yes(
 @pytest.mark.parametrize(
     ("text", "intent"),
     [
+        ("she did the buttering herself even if it's a bit lumpy", "done"),
+        ("he did it himself although it took ages", "done"),
+        ("he couldn't do it even though he tried", "not_yet"),
+        ("she did it herself even though i helped with the lid", "not_yet"),  # help in it
+        ("she did it herself even if it's not perfect", None),  # a negation in it: asked
+        ("she did it even though you said she wouldn't", None),  # to someone
+    ],
+)
+def test_a_report_closed_by_a_concession_is_read_without_it(
+    matcher: IntentMatcher, text: str, intent: str | None
+) -> None:
+    assert reads_as(matcher, text, OUTCOMES_AND_NEXT) == intent, text
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
         ("took her time but she got there", "done"),
         ("it was messy but she did it herself", "done"),
         ("i helped a bit but he did it", "not_yet"),  # a helper before "but": never a done
         ("he couldn't at first but he did it", None),  # a negation before "but": never a done
+        ("it wasn't pretty but she did it herself", "done"),  # ...unless it is how it went
+        ("i wasn't sure she would but she did it herself", "done"),  # ...or the parent's doubt
+        ("it wasn't pretty and he couldn't do the zip but he did it", None),
+        ("it wasn't all her but she did it", None),  # a hedge of the child's doing
         ("you were slow but you did it", None),  # said to the child
     ],
 )
@@ -983,7 +1004,9 @@ def test_a_learners_is_done_before_a_report_tells(
         ("i've put the toothpaste on next", "next"),  # the parent's own step, then next
         ("toothpaste is on next", "next"),
         ("my part's done go on", "next"),
+        ("next one i've put the toothpaste on", "next"),  # or the next first
         ("she goes next", None),  # turn-taking
+        ("next she's got her coat on", None),
         ("you put the lid on next", None),  # said to the child
     ],
 )

@@ -35,8 +35,8 @@ HELD_OUT_FLOORS: dict[str, float] = {"held_out_24": 0.0, "plain_24": 0.0}
 """Held-out floors, set just under a part's measure once it is taken: held_out_24 (eight regional
 households' voices: Aberdeen, Swansea, Port of Spain, Durban, Hyderabad, Penang, the Texas Hill
 Country, Darwin) and plain_24 (plain voices) are measured once at the end of round 23. Round 22
-measured held_out_23 90.4% and plain_23 95.9%; those, held_out to held_out_22, plain_16 to
-plain_22 and dev_9 to dev_23h were seen, so they live in tune (see the README's understanding
+measured held_out_23 90.4% and plain_23 95.9%; those, held_out to held_out_23, plain_16 to
+plain_23 and dev_9 to dev_24d were seen, so they live in tune (see the README's understanding
 section)."""
 
 # The session's own contexts, so the data says "child_step" and means what the engine allows.
