@@ -931,6 +931,8 @@ def test_a_long_report_is_read_by_the_parent_s_part_and_its_verdict(
         ("what's next buddy", None),  # the child is asked what comes next
         ("what's next", "next"),
         ("next one mate", "next"),
+        ("y'all wait up on me a minute", None),  # Texan "y'all": the children
+        ("let's move on y'all", "next"),
     ],
 )
 def test_a_wait_or_a_quiz_with_a_name_the_child_is_called_by_is_said_to_the_child(
@@ -1090,6 +1092,10 @@ def test_a_step_called_by_its_name(matcher: IntentMatcher, text: str, intent: st
         ("con tu lam", None),  # Vietnamese "by itself" is also "do it yourself"
         ("khud", None),  # Hindi "by oneself" names no one: alone it is also "do it yourself"
         ("lo ha hecho solito", "done"),  # Spanish: the child has done it, by himself
+        ("go back tae the last een", "previous"),  # Aberdeen Doric "een" (one)
+        ("fit did ye say", "repeat"),  # "fit" (what) only before the words it asks with
+        ("that's a good fit", None),
+        ("i'd tae dee it for her", "not_yet"),  # Doric "tae dee it" (to do it)
     ],
 )
 def test_local_words_are_read_as_the_english_they_mean(
