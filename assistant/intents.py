@@ -91,6 +91,24 @@ class WordRules:
     """Who a negation is of when it tells how it went or what the parent thought ("it wasn't
     pretty", "i wasn't sure she would"): before "but" and a report of the child doing it all,
     such a negation is no not yet ("i wasn't sure she would but she packed it all herself")."""
+    child_objects: tuple[str, ...] = ()
+    """The child as object ("her", "himself"): a negation after a word of `hedges` with one of
+    these after it is of what the child did ("it wasn't all her")."""
+    partial: tuple[str, ...] = ()
+    """Words of a part of the step ("half", "most", "rest"): a long report with one is never
+    a done by its closing verdict."""
+    parents: tuple[str, ...] = ()
+    """Who says they did some of it ("i", "we"): before what a parent does for the child
+    (`frames.classes.parent_did`), a long report is a not yet ("so i pulled it down for him")."""
+    learner_is: tuple[str, ...] = ()
+    """What follows a learner's "is" opening a report ("is done he make it himself"): read as
+    "it's" when a report follows."""
+    missed_past: tuple[str, ...] = ()
+    """Words that tell why a step was missed ("was", "didn't"): a request to repeat takes a
+    reason before or after it only with one ("say it again the baby was crying")."""
+    repeat_joins: tuple[str, ...] = ()
+    """Where a request to repeat and its reason meet ("...again | the baby was crying",
+    "sorry | she was talking over you | can you repeat it")."""
     reason_starts: tuple[str, ...] = ()
     """Words a reason after a command opens with ("skip that one he's too tired", "pause the
     doorbell's gone"): a command followed by a reason that reads as nothing is the command."""

@@ -100,44 +100,15 @@ _MAX_REASON_WORDS = 24  # a command with a reason is said in fewer words (bounds
 _MAX_REASON_TRIES = 2  # places a reason may start, the latest first
 _LONG_REPORT = 8  # words from which a report no frame holds is read by its parts
 _MAX_VERDICT = 5  # words of a closing verdict ("that counts as done")
-_PARTIAL = frozenset({"half", "part", "most", "rest", "some", "partly", "mostly", "halfway"})
-_PARENT = frozenset({"i", "we"})  # who says they did some of it ("so i pulled it down for him")
 _TIMER = "timer"
 _NO = "no"
 _SORRY = "sorry"
 _NOT_YET = "not yet"
-# The child as object: "it wasn't all her" is of what the child did, "it wasn't pretty" is not.
-_OF_CHILD = frozenset({"her", "him", "them", "herself", "himself", "themselves"})
 _STILL = "still"  # "not yet she's still at it": the step goes on
 _MIN_AFTER_SORRY = 2  # words after the "sorry": one word alone ("sorry next") is read as said
 _MAX_OWN_WORDS = 3  # words of a household's own language before a command read as listed
-_PAST = frozenset({"was", "were", "wasn't", "didn't"})  # why a step was missed: in the past
-# Where a request and its reason meet: "...again | the baby was crying", "...barking | say it
-# again", "sorry | she was talking over you | can you repeat it".
-_CLAUSE_OPENINGS = frozenset(
-    {
-        "i",
-        "the",
-        "she",
-        "he",
-        "they",
-        "we",
-        "my",
-        "his",
-        "her",
-        "say",
-        "can",
-        "could",
-        "repeat",
-        "sorry",
-        "one",
-        "what",
-        "pardon",
-    }
-)
 _MAX_AROUND = 4  # words of the longest command said again around a word to a child
 _MAX_CLOSER = 2  # words of the longest of `next_closers`
-_LEARNER_IS = frozenset({"done", "finish", "finished", "not"})
 _LEARNER_MIN = 4  # "is done" + a report of two words or more
 _IT = "it"
 _CLOSING_NO = 0.8  # below the floor, above `ask_floor`: a report closed by "no" is asked about
@@ -468,6 +439,12 @@ class IntentMatcher:
         self._sayings = _Words(rules.sayings)
         self._reason_commands = frozenset(rules.reason_commands)
         self._hedges = frozenset(rules.hedges)
+        self._child_objects = frozenset(rules.child_objects)
+        self._partial = frozenset(rules.partial)
+        self._parents = frozenset(rules.parents)
+        self._learner_is = frozenset(rules.learner_is)
+        self._missed_past = frozenset(rules.missed_past)
+        self._repeat_joins = frozenset(rules.repeat_joins)
         phrase_words = {w for p in (*self._plain.texts, *self._slotted.texts) for w in p.split()}
         everyday = {w for e in rules.everyday for w in e.split()} - phrase_words
         self._vocabulary = sorted(phrase_words | everyday)
@@ -654,7 +631,7 @@ class IntentMatcher:
             return said
         at = words.index("is")
         core = self._fillers.remove(" ".join(words[:at]))
-        if core or len(words) - at < _LEARNER_MIN or words[at + 1] not in _LEARNER_IS:
+        if core or len(words) - at < _LEARNER_MIN or words[at + 1] not in self._learner_is:
             return said
         return " ".join([*words[:at], "it's", *words[at + 1 :]])
 
@@ -733,13 +710,13 @@ class IntentMatcher:
         if allowed is not None and "repeat" not in allowed:
             return None
         words = said.split()
-        if len(words) > _MAX_REASON_WORDS or _PAST.isdisjoint(words):
+        if len(words) > _MAX_REASON_WORDS or self._missed_past.isdisjoint(words):
             return None
         for at in range(2, len(words) - 1):
-            if words[at] not in _CLAUSE_OPENINGS:
+            if words[at] not in self._repeat_joins:
                 continue
             for asked, why in ((words[:at], words[at:]), (words[at:], words[:at])):
-                if _PAST.isdisjoint(why) or self._vocatives.found_in(" ".join(asked)):
+                if self._missed_past.isdisjoint(why) or self._vocatives.found_in(" ".join(asked)):
                     continue  # "sorry hon can you repeat that" asks a partner
                 head = self._read_said(" ".join(asked), allowed, reasons=False)
                 if head.intent is None or head.intent.name != "repeat":
@@ -1033,7 +1010,7 @@ class IntentMatcher:
         return any(
             start == 0
             or words[start - 1] not in self._hedges
-            or not _OF_CHILD.isdisjoint(words[end:])
+            or not self._child_objects.isdisjoint(words[end:])
             for start, end in self._negations.spans(words)
         )
 
@@ -1071,7 +1048,7 @@ class IntentMatcher:
                 self._self_words.found_in(before)
                 and not self._negations.found_in(before)
                 and not self._help.found_in(before)
-                and _PARTIAL.isdisjoint(words[:-size])
+                and self._partial.isdisjoint(words[:-size])
             ):
                 return "done"
             return None
@@ -1081,7 +1058,7 @@ class IntentMatcher:
         """Whether "i" or "we" is followed by a word of what a parent does for the child ("so i
         pulled it down for him", "i had to do the rest")."""
         for at, word in enumerate(words):
-            if word not in _PARENT:
+            if word not in self._parents:
                 continue
             after = words[at + 1 : at + 5]
             if self._negations.found_in(" ".join(after)):
