@@ -109,6 +109,9 @@ class WordRules:
     repeat_joins: tuple[str, ...] = ()
     """Where a request to repeat and its reason meet ("...again | the baby was crying",
     "sorry | she was talking over you | can you repeat it")."""
+    dangling: tuple[str, ...] = ()
+    """Words no command ends with ("the", "for"): keywords read nothing in an utterance cut off
+    after one ("the timer for the")."""
     reason_starts: tuple[str, ...] = ()
     """Words a reason after a command opens with ("skip that one he's too tired", "pause the
     doorbell's gone"): a command followed by a reason that reads as nothing is the command."""

@@ -445,6 +445,7 @@ class IntentMatcher:
         self._learner_is = frozenset(rules.learner_is)
         self._missed_past = frozenset(rules.missed_past)
         self._repeat_joins = frozenset(rules.repeat_joins)
+        self._dangling = frozenset(rules.dangling)
         phrase_words = {w for p in (*self._plain.texts, *self._slotted.texts) for w in p.split()}
         everyday = {w for e in rules.everyday for w in e.split()} - phrase_words
         self._vocabulary = sorted(phrase_words | everyday)
@@ -834,7 +835,8 @@ class IntentMatcher:
         if owner is not None and not (asked and owner == "done"):
             return self._as_listed(owner, core)  # a listed phrase is trusted whole
         unaided = ""
-        if self._no_help.found_in(core):  # "with no help" negates nothing
+        if self._no_help.found_in(core) and not self._double_negative(core):
+            # "with no help" negates nothing
             unaided = self._no_help.replace(core, _UNAIDED)
             core = self._no_help.remove(core) or core
         if not core:
@@ -909,6 +911,13 @@ class IntentMatcher:
             asks=asked,
             unaided=unaided,
         )
+
+    def _double_negative(self, text: str) -> bool:
+        """Whether a no-help phrase follows a negation ("he ain't need no help"): the two say one
+        "not", and the frames read the words whole."""
+        words = text.split()
+        ends = {end for _, end in self._negations.spans(words)}
+        return any(start in ends for start, _ in self._no_help.spans(words))
 
     def _unrequested(self, text: str) -> tuple[str, bool]:
         """`text` without its polite opening or closing ("can you …", "… would ya"), and
@@ -1144,6 +1153,8 @@ class IntentMatcher:
             said = self._fillers.remove_opening(said)
         said, request = self._unrequested(said)
         words = said.split()
+        if words and words[-1] in self._dangling:
+            return None  # cut off mid-sentence: "the timer for the"
         kept, found, after = self._duration(words)
         slotted = None
         if found is not None:

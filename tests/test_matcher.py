@@ -759,6 +759,8 @@ def test_an_everyday_word_is_read_as_itself() -> None:
         ("she get it done without me", "done"),
         ("she did the buttons", None),
         ("she did the buttons no help from her brother", None),
+        ("he ain't need no help", "done"),  # a double negative says one "not": read whole
+        ("she didn't need no help", "done"),
     ],
 )
 def test_a_no_help_phrase_taken_off_still_says_unaided(
@@ -933,6 +935,7 @@ def test_a_long_report_is_read_by_the_parent_s_part_and_its_verdict(
         ("next one mate", "next"),
         ("y'all wait up on me a minute", None),  # Texan "y'all": the children
         ("let's move on y'all", "next"),
+        ("hello yes hold on a moment please", None),  # greeting someone: the phone, the door
     ],
 )
 def test_a_wait_or_a_quiz_with_a_name_the_child_is_called_by_is_said_to_the_child(
@@ -1173,3 +1176,19 @@ def test_a_command_after_words_of_the_households_own_language(
     if text.startswith("zrobione"):
         unsure = matcher.read(text, allowed).unsure
         assert unsure is not None and unsure.name == "done"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("the timer for the", None),  # cut off mid-sentence
+        ("start the timer for", None),
+        ("start the timer", "timer_start"),
+        ("turn the time are off", "timer_cancel"),  # a mishearing with one meaning
+    ],
+)
+def test_keywords_read_nothing_in_an_utterance_cut_off(
+    matcher: IntentMatcher, text: str, intent: str | None
+) -> None:
+    allowed = frozenset({"timer_start", "timer_cancel"})
+    assert reads_as(matcher, text, allowed) == intent, text
