@@ -85,8 +85,10 @@ class WordRules:
     """What a speaker says to take back what came before ("no wait", "i mean"): only the
     words after the last one are read ("next no wait go back" is go back)."""
     everyday: tuple[str, ...] = ()
-    """Everyday words close by letters to a phrase word, read as themselves: an utterance
-    with one is never read as the phrase word ("time for brekkie" is no "time for break")."""
+    """Everyday words, read as themselves: an utterance with one is never read as a phrase
+    without it, whether the word is close by letters to a phrase word ("time for brekkie" is no
+    "time for break") or stands where a phrase word would ("how many minutes are left on the
+    dinner" is no "... on the timer")."""
     hedges: tuple[str, ...] = ()
     """Who a negation is of when it tells how it went or what the parent thought ("it wasn't
     pretty", "i wasn't sure she would"): before "but" and a report of the child doing it all,
@@ -109,6 +111,10 @@ class WordRules:
     repeat_joins: tuple[str, ...] = ()
     """Where a request to repeat and its reason meet ("...again | the baby was crying",
     "sorry | she was talking over you | can you repeat it")."""
+    names: tuple[str, ...] = ()
+    """Names a parent calls someone else by ("tom", "ella") and other voice assistants'
+    ("alexa"): a command after one of them is said to them, never to the assistant ("tom skip
+    it", "alexa stop the timer"). A household adds its own; the child's name is known anyway."""
     dangling: tuple[str, ...] = ()
     """Words no command ends with ("the", "for"): keywords read nothing in an utterance cut off
     after one ("the timer for the")."""

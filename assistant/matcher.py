@@ -446,8 +446,10 @@ class IntentMatcher:
         self._missed_past = frozenset(rules.missed_past)
         self._repeat_joins = frozenset(rules.repeat_joins)
         self._dangling = frozenset(rules.dangling)
+        self._names = frozenset(rules.names)
         phrase_words = {w for p in (*self._plain.texts, *self._slotted.texts) for w in p.split()}
         everyday = {w for e in rules.everyday for w in e.split()} - phrase_words
+        self._everyday = frozenset(everyday)
         self._vocabulary = sorted(phrase_words | everyday)
         self._known = frozenset(self._vocabulary)
         self._lexicon = _lexicon(phrases)
@@ -559,8 +561,9 @@ class IntentMatcher:
 
         Such a word may as well be a name ("ruby next" is said to Ruby, "kofi needed help" may
         be of a brother), so a command must be two words or more, and a report must open as
-        one ("she", "i", "not"). Never a done: words no one here knows may say "supposedly",
-        so a report after them is asked about.
+        one ("she", "i", "not"); after a name of `names` nothing is read ("tom skip it"). Never
+        a done: words no one here knows may say "supposedly", so a report after them is asked
+        about.
         """
         words = said.split()
         own = 0
@@ -570,6 +573,8 @@ class IntentMatcher:
             own += 1
         if not 0 < own <= _MAX_OWN_WORDS or len(words) - own < 2:
             return None
+        if not self._names.isdisjoint(words[:own]):
+            return None  # "tom skip it" is said to Tom
         rest = self._read_said(" ".join(words[own:]), allowed)
         intent = rest.intent
         if intent is None or intent.name == "done" or intent.score < _FRAME_SCORE:
@@ -1069,6 +1074,8 @@ class IntentMatcher:
         for at, word in enumerate(words):
             if word not in self._parents:
                 continue
+            if at > 0 and self._questions.opens(words[at - 1]):
+                continue  # "will i give him more" asks
             after = words[at + 1 : at + 5]
             if self._negations.found_in(" ".join(after)):
                 continue  # "i did not tell her", "i didn't have to do a thing"
@@ -1202,6 +1209,15 @@ class IntentMatcher:
             self._slotted.collect(best, slotted, self._snap(slotted))
             if any(_score(best, name) > score for name, score in before.items()):
                 slots = {"seconds": found.seconds}  # a duration phrase won: keep the duration
+        said_everyday = self._everyday.intersection(core.split())
+        if said_everyday:
+            # An everyday word stands for no phrase word: "how many minutes are left on the
+            # dinner" is no "... on the timer", however close the rest.
+            best = {
+                name: c
+                for name, c in best.items()
+                if said_everyday <= set(c.phrase.removeprefix(_NEGATED).split())
+            }
         return best, slots
 
     def _duration(self, words: list[str]) -> tuple[list[str], Duration | None, list[str]]:

@@ -1192,3 +1192,39 @@ def test_keywords_read_nothing_in_an_utterance_cut_off(
 ) -> None:
     allowed = frozenset({"timer_start", "timer_cancel"})
     assert reads_as(matcher, text, allowed) == intent, text
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("tom skip it", None),  # a sibling's name: said to Tom
+        ("alexa stop the timer", None),  # another voice assistant
+        ("pomin skip this one", "skip"),  # a word of the household's language is no name
+    ],
+)
+def test_a_command_after_a_name_of_someone_else_is_said_to_them(
+    matcher: IntentMatcher, text: str, intent: str | None
+) -> None:
+    allowed = frozenset({"skip", "timer_cancel", "done", "not_yet"})
+    assert reads_as(matcher, text, allowed) == intent, text
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("how many minutes are left on the dinner", None),  # an everyday word for "timer"
+        ("how many minutes are left on the timer", "timer_status"),
+        ("sorry what was the postcode again", None),
+    ],
+)
+def test_an_everyday_word_never_stands_for_a_phrase_word(
+    matcher: IntentMatcher, text: str, intent: str | None
+) -> None:
+    assert reads_as(matcher, text, frozenset({"timer_status", "repeat"})) == intent, text
+
+
+def test_a_parent_s_question_inside_a_long_report_is_no_part_they_did(
+    matcher: IntentMatcher,
+) -> None:
+    said = "mam he's after finishing his porridge will i give him more"
+    assert reads_as(matcher, said, OUTCOMES_AND_NEXT) is None
