@@ -96,6 +96,7 @@ _SOUND_MIN = 3  # a heard word shorter than this is never read as a sound-alike
 # "add another minute", "extra minute on the timer": read as "a" for the duration, kept as a word.
 _ANOTHER = ("another", "extra")
 _MORE = "more"  # "add two more minutes": a word said inside a duration, kept after the slot
+_MIN_TIMER_SECONDS = 5  # "a sec", "two seconds" say a short while: no timer is that short
 _MAX_REASON_WORDS = 24  # a command with a reason is said in fewer words (bounds the cost)
 _MAX_REASON_TRIES = 2  # places a reason may start, the latest first
 _LONG_REPORT = 8  # words from which a report no frame holds is read by its parts
@@ -264,6 +265,7 @@ class _Words:
             self._opening.setdefault(words[0], []).append(words)
         self._whole = frozenset(w for options in self._opening.values() for w in options)
         self._sizes = sorted({len(w) for w in self._whole}, reverse=True)
+        self._firsts = frozenset(self._opening)  # most texts have none: one set test says so
 
     def _fits(self, words: list[str], i: int) -> int:
         """How many words the longest entry that opens at `words[i]` has (0: none does)."""
@@ -285,14 +287,15 @@ class _Words:
 
     def spans(self, words: list[str]) -> list[tuple[int, int]]:
         """(start, end) of each entry in `words`, left to right, none overlapping."""
-        return list(self._spans(words))
+        return list(self._spans(words)) if not self._firsts.isdisjoint(words) else []
 
     def _opening_size(self, words: list[str]) -> int:
         """How many words the longest entry that opens `words` has (0: none does)."""
         return self._fits(words, 0) if words and words[0] in self._opening else 0
 
     def found_in(self, text: str) -> bool:
-        return next(self._spans(text.split()), None) is not None
+        words = text.split()
+        return not self._firsts.isdisjoint(words) and next(self._spans(words), None) is not None
 
     def opens(self, text: str) -> bool:
         return self._opening_size(text.split()) > 0
@@ -316,6 +319,8 @@ class _Words:
     def rewrite(self, text: str, meaning: Callable[[tuple[str, ...]], str]) -> str:
         """`text` with each entry in it replaced by `meaning(entry)` (words; "" drops it)."""
         words = text.split()
+        if self._firsts.isdisjoint(words):
+            return " ".join(words)
         out: list[str] = []
         done = 0
         for start, end in self._spans(words):
@@ -1238,8 +1243,10 @@ class IntentMatcher:
                     break
         if found is None and _MORE in words:
             found = _more_duration(words)
-            if found is not None:
+            if found is not None and found.seconds >= _MIN_TIMER_SECONDS:
                 return [w for w in words if w != _MORE], found, [_MORE]
+        if found is not None and found.seconds < _MIN_TIMER_SECONDS:
+            return words, None, []  # "for a sec", "two seconds": a short while, never a timer
         return words, found, []
 
     def _as_listed(self, owner: str, text: str) -> _Analysis:

@@ -1228,3 +1228,19 @@ def test_a_parent_s_question_inside_a_long_report_is_no_part_they_did(
 ) -> None:
     said = "mam he's after finishing his porridge will i give him more"
     assert reads_as(matcher, said, OUTCOMES_AND_NEXT) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "slots"),
+    [
+        ("start a break for two seconds", None, {}),  # "two seconds" is a short while
+        ("take a break there for a sec love", None, {}),
+        ("start a five second timer", "timer_start", {"seconds": 5}),
+        ("add ten seconds", "timer_add", {"seconds": 10}),
+    ],
+)
+def test_a_duration_of_a_few_seconds_is_no_timer(
+    matcher: IntentMatcher, text: str, intent: str | None, slots: dict[str, int]
+) -> None:
+    found = matcher.match(text, frozenset({"timer_start", "timer_add"}))
+    assert (found.name if found else None, dict(found.slots) if found else {}) == (intent, slots)
