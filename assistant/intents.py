@@ -135,6 +135,9 @@ class WordRules:
     own_step: tuple[str, ...] = ()
     """Words of a parent's report of their own step ("i've", "is on"): one must be in what
     comes before a word of `next_closers`."""
+    own_step_done: tuple[str, ...] = ()
+    """A parent's report of their own step as done ("i've done it", "that's my bit finished"):
+    at a parent's step, said whole (fillers and a closing "now" aside), it is done."""
     sayings: tuple[str, ...] = ()
     """Sayings that fit a command word for word ("give me a break"): an utterance with one and
     no duration or "timer" in it is read as nothing."""

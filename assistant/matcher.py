@@ -105,6 +105,7 @@ _TIMER = "timer"
 _NO = "no"
 _SORRY = "sorry"
 _NOT_YET = "not yet"
+_NOW = "now"  # "i've done it now": a closing "now" changes nothing
 _STILL = "still"  # "not yet she's still at it": the step goes on
 _MIN_AFTER_SORRY = 2  # words after the "sorry": one word alone ("sorry next") is read as said
 _MAX_OWN_WORDS = 3  # words of a household's own language before a command read as listed
@@ -441,6 +442,7 @@ class IntentMatcher:
         self._answers = _Words(rules.answers)
         self._next_closers = frozenset(rules.next_closers)
         self._own_step = _Words(rules.own_step)
+        self._own_step_done = frozenset(self._without_fillers(rules.own_step_done))
         self._sayings = _Words(rules.sayings)
         self._reason_commands = frozenset(rules.reason_commands)
         self._hedges = frozenset(rules.hedges)
@@ -711,7 +713,20 @@ class IntentMatcher:
                 reading = replace(reading, intent=asked_again, rejected=None)
         if reasons and reading.intent is None and self._next_after_own_step(said, allowed):
             reading = replace(reading, intent=Intent("next", {}, _FRAME_SCORE), unsure=None)
+        if reasons and reading.intent is None and self._own_step_finished(said, allowed):
+            reading = replace(reading, intent=Intent("done", {}, _FRAME_SCORE), unsure=None)
         return reading
+
+    def _own_step_finished(self, said: str, allowed: AbstractSet[str] | None) -> bool:
+        """Whether `said` is the parent's report of their own step as done ("i've done it now",
+        "finished my part"), at a parent's step only: at the child's, "i've done it" says the
+        parent did the child's part."""
+        if allowed is None or "done" not in allowed or "not_yet" in allowed:
+            return False
+        words = self._fillers.remove(said).split()
+        if words and words[-1] == _NOW:
+            words = words[:-1]
+        return " ".join(words) in self._own_step_done
 
     def _repeat_with_reason(self, said: str, allowed: AbstractSet[str] | None) -> Intent | None:
         """The repeat of "can you say it again the baby was crying" or "the dog was barking say

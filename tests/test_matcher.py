@@ -1099,6 +1099,9 @@ def test_a_step_called_by_its_name(matcher: IntentMatcher, text: str, intent: st
         ("fit did ye say", "repeat"),  # "fit" (what) only before the words it asks with
         ("that's a good fit", None),
         ("i'd tae dee it for her", "not_yet"),  # Doric "tae dee it" (to do it)
+        ("me haffi help she", "not_yet"),  # Montserrat: "i had to help her"
+        ("she cyan do it", "not_yet"),  # "cyan do" (can't do); "cyan" alone is a colour
+        ("um she did it all on her lonesome", "done"),
     ],
 )
 def test_local_words_are_read_as_the_english_they_mean(
@@ -1244,3 +1247,18 @@ def test_a_duration_of_a_few_seconds_is_no_timer(
 ) -> None:
     found = matcher.match(text, frozenset({"timer_start", "timer_add"}))
     assert (found.name if found else None, dict(found.slots) if found else {}) == (intent, slots)
+
+
+@pytest.mark.parametrize(
+    ("text", "phase", "intent"),
+    [
+        ("i've done it now", Phase.PARENT_STEP, "done"),  # the parent's own step
+        ("finished my part", Phase.PARENT_STEP, "done"),
+        ("i've done it now", Phase.CHILD_STEP, "not_yet"),  # the parent did the child's part
+        ("my part's done go on", Phase.PARENT_STEP, "next"),
+    ],
+)
+def test_a_parents_report_of_their_own_step_as_done_is_read_only_at_their_step(
+    matcher: IntentMatcher, text: str, phase: Phase, intent: str
+) -> None:
+    assert reads_as(matcher, text, ALLOWED[phase]) == intent, text
