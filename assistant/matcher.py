@@ -1038,9 +1038,9 @@ class IntentMatcher:
         return name if name in OUTCOMES else None
 
     def _negated_report(self, words: list[str]) -> bool:
-        """Whether a negation in `words` may be of the child's doing: any not after a word of
-        `hedges` with no child after it ("he couldn't do the zip", "it wasn't all her", but not
-        "it wasn't pretty", "i wasn't sure she would")."""
+        """Whether a negation in `words` may be of the child's doing: one not right after a word
+        of `hedges` ("he couldn't do the zip"), or with the child after it ("it wasn't all
+        her"); "it wasn't pretty" and "i wasn't sure she would" are not."""
         return any(
             start == 0
             or words[start - 1] not in self._hedges
