@@ -375,7 +375,6 @@ class IntentMatcher:
         self._not_to_child = _Words(rules.not_to_child)
         self._vocatives = _Words(rules.vocatives)
         self._third_person = _Words(rules.third_person)
-        self._third_person_words = frozenset(w for w in rules.third_person if " " not in w)
         self._also_yes = frozenset(rules.also_yes)
         self._spoken_of = frozenset(w for w in rules.third_person if " " not in w)  # not "the"
         self._requests = _Words(rules.requests)
@@ -453,7 +452,6 @@ class IntentMatcher:
         self._missed_past = frozenset(rules.missed_past)
         self._repeat_joins = frozenset(rules.repeat_joins)
         self._dangling = frozenset(rules.dangling)
-        self._names = frozenset(rules.names)
         phrase_words = {w for p in (*self._plain.texts, *self._slotted.texts) for w in p.split()}
         everyday = {w for e in rules.everyday for w in e.split()} - phrase_words
         self._everyday = frozenset(everyday)
@@ -568,9 +566,9 @@ class IntentMatcher:
 
         Such a word may as well be a name ("ruby next" is said to Ruby, "kofi needed help" may
         be of a brother), so a command must be two words or more, and a report must open as
-        one ("she", "i", "not"); after a name of `names` nothing is read ("tom skip it"). Never
-        a done: words no one here knows may say "supposedly", so a report after them is asked
-        about.
+        one ("she", "i", "not"). A name of `names` is a word the file has (`_lexicon`), so it
+        opens no such reading: "tom skip it" is said to Tom. Never a done: words no one here
+        knows may say "supposedly", so a report after them is asked about.
         """
         words = said.split()
         own = 0
@@ -580,8 +578,6 @@ class IntentMatcher:
             own += 1
         if not 0 < own <= _MAX_OWN_WORDS or len(words) - own < 2:
             return None
-        if not self._names.isdisjoint(words[:own]):
-            return None  # "tom skip it" is said to Tom
         rest = self._read_said(" ".join(words[own:]), allowed)
         intent = rest.intent
         if intent is None or intent.name == "done" or intent.score < _FRAME_SCORE:
@@ -809,7 +805,7 @@ class IntentMatcher:
                     allowed is not None
                     and "done" in allowed
                     and said_first == _NOT_YET
-                    and words[i] in self._third_person_words
+                    and words[i] in self._spoken_of
                     and _STILL in words[i + 1 : i + 3]
                 )
                 if not still_at_it and (
@@ -1256,12 +1252,13 @@ class IntentMatcher:
                 if hit is not None and hit.start == at:
                     found = Duration(at + 1, hit.end, hit.seconds)
                     break
-        if found is None and _MORE in words:
+        more = found is None and _MORE in words
+        if more:
             found = _more_duration(words)
-            if found is not None and found.seconds >= _MIN_TIMER_SECONDS:
-                return [w for w in words if w != _MORE], found, [_MORE]
-        if found is not None and found.seconds < _MIN_TIMER_SECONDS:
+        if found is None or found.seconds < _MIN_TIMER_SECONDS:
             return words, None, []  # "for a sec", "two seconds": a short while, never a timer
+        if more:
+            return [w for w in words if w != _MORE], found, [_MORE]
         return words, found, []
 
     def _as_listed(self, owner: str, text: str) -> _Analysis:
