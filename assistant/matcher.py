@@ -74,6 +74,7 @@ from rapidfuzz.distance import Indel
 from .durations import NUMBER_WORDS, Duration, find_duration
 from .intents import SLOT_PLACEHOLDERS, Frames, IntentPhrases
 from .keywords import SLOT, KeywordReader
+from .phrase_index import PhraseIndex
 from .text import normalise
 
 log = logging.getLogger(__name__)
@@ -1528,11 +1529,10 @@ class _Phrases:
         word score of every phrase is computed in one C call (`_by_words`)."""
         self._coded: list[str] = []
         self._coded_content: list[str] = []
-        self._index: dict[str, tuple[list[int], list[int]]] = {}
+        self._index: PhraseIndex | None = None
+        """Which phrases could reach a word score (built on first use)."""
         self._windows: dict[tuple[int, int], tuple[list[str], list[int]]] = {}
         """`_window`'s phrases by the bounds of their lengths (built on first use)."""
-        """Word -> lengths and indices of the phrases that have it, shortest first (built on
-        first use)."""
 
     def add(self, name: str, phrase: str) -> None:
         words = phrase.split()
@@ -1544,7 +1544,7 @@ class _Phrases:
         self._coded.append(self._encode(words))
         self._coded_content.append(self._encode(content))
         self._by_length = []
-        self._index = {}
+        self._index = None
         self._windows = {}
 
     def _encode(self, words: list[str], unknown: dict[str, str] | None = None) -> str:
@@ -1566,22 +1566,16 @@ class _Phrases:
         Only those are scored at all: a phrase that shares no content word scores below
         `_CUTOFF` by words (or little above it, on minor words alone) and so can lift no
         intent near a floor or a margin. Phrases of very different length are left out too,
-        as in `_window`.
+        as in `_window`, and those too few shared words keep below `_CUTOFF` (`PhraseIndex`).
         """
-        if not self._index:
-            self._build_index()
+        if self._index is None:
+            self._index = PhraseIndex(self.texts, self.words, self.minor, _CUTOFF / 100)
         size = len(" ".join(words))
-        lo = size * cutoff / (2 - cutoff) - 1e-9
-        hi = size * (2 - cutoff) / cutoff + 1e-9
-        shared: set[int] = set()
-        for word in set(content):
-            hit = self._index.get(word)
-            if hit is not None:
-                lengths, order = hit
-                shared.update(order[bisect_left(lengths, lo) : bisect_right(lengths, hi)])
-        if not shared:
+        shortest = size * cutoff / (2 - cutoff) - 1e-9
+        longest = size * (2 - cutoff) / cutoff + 1e-9
+        indices = self._index.candidates(words, content, shortest, longest)
+        if not indices:
             return {}
-        indices = list(shared)  # any order: the caller breaks ties by phrase index
         unknown: dict[str, str] = {}
         pick = itemgetter(*indices) if len(indices) > 1 else lambda codes: [codes[indices[0]]]
         coded = pick(self._coded)
@@ -1606,17 +1600,6 @@ class _Phrases:
                 if s > found.get(indices[i], 0.0):
                     found[indices[i]] = s
         return found
-
-    def _build_index(self) -> None:
-        """Word -> the phrases that have it, shortest first, with their lengths: a window of
-        lengths is then one slice per word (`_by_words`)."""
-        found: dict[str, list[int]] = {}
-        for i, phrase_words in enumerate(self.words):
-            for word in set(phrase_words):
-                found.setdefault(word, []).append(i)
-        for word, hits in found.items():
-            hits.sort(key=lambda i: len(self.texts[i]))
-            self._index[word] = ([len(self.texts[i]) for i in hits], hits)
 
     def _window(self, text: str, cutoff: float) -> tuple[list[str], list[int]]:
         """The phrases whose length lets them reach `cutoff` against `text`, with indices.
