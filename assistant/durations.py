@@ -86,6 +86,8 @@ _HEARD_BEFORE_ONE = {"for": 4, "fore": 4}
 _ONE_UNIT = frozenset({"second", "sec", "minute", "min", "hour"})
 _SMALL = frozenset({"wee", "little", "quick"})  # "a wee minute" is a minute
 NUMBER_WORDS = frozenset({*_ONES, *_TEENS, *_TENS, *_UNITS, "half", "and", "couple", "point"})
+COUNTS = frozenset({*_ONES, *_TEENS, *_TENS})
+"""Words that are a number by themselves ("four", "twenty"), without units."""
 """Words a duration is made of: never rewritten as a sound-alike of a command word."""
 MAX_SECONDS = 24 * 3600
 """Longer is not a timer anyone at the sink means: such text is not read as a duration."""

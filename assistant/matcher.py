@@ -71,7 +71,7 @@ from operator import itemgetter
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
-from .durations import NUMBER_WORDS, Duration, find_duration
+from .durations import COUNTS, NUMBER_WORDS, Duration, find_duration
 from .intents import SLOT_PLACEHOLDERS, Frames, IntentPhrases
 from .keywords import SLOT, KeywordReader
 from .phrase_index import PhraseIndex
@@ -104,6 +104,7 @@ _LONG_REPORT = 8  # words from which a report no frame holds is read by its part
 _MAX_VERDICT = 5  # words of a closing verdict ("that counts as done")
 _TIMER = "timer"
 _NO = "no"
+_ARTICLES = frozenset({"a", "an"})  # "a five no a four minute timer"
 _SORRY = "sorry"
 _NOT_YET = "not yet"
 _NOW = "now"  # "i've done it now": a closing "now" changes nothing
@@ -529,12 +530,23 @@ class IntentMatcher:
         reading = self._read_said(said, allowed)
         if reading.intent is None and reading.rejected is not Rejection.CONTEXT:
             # Said twice, as to a device that did not answer: "next next", "skip skip this
-            # step", "next step i said next step", "no no he couldn't do it i helped".
+            # step", "next step i said next step", "no no he couldn't do it i helped". Or
+            # started again after a "no": "she needed a no she did it herself", "a five no a
+            # four minute timer". Or a "no" closing a no: "he didn't manage that one no".
             once = _said_once(said)
-            if once != said:
-                again = self._read_said(once, allowed)
+            plain = self._fillers.remove(once)  # "uh she needed a um no she did it herself"
+            restarts = [
+                r
+                for r in (_repaired(plain), _stutter_free(plain), self._command_taken_back(plain))
+                if r != plain
+            ]
+            for restated in (once, *restarts, self._no_closing_no(once)):
+                if restated == said:
+                    continue
+                again = self._read_said(restated, allowed)
                 if again.intent is not None:
                     reading = again
+                    break
         if reading.intent is None and reading.rejected is not Rejection.CONTEXT:
             # Said again after a word to a child: "next please sorry jacob not you next please".
             around = self._command_around_aside(said, allowed)
@@ -644,6 +656,27 @@ class IntentMatcher:
         if core or len(words) - at < _LEARNER_MIN or words[at + 1] not in self._learner_is:
             return said
         return " ".join([*words[:at], "it's", *words[at + 1 :]])
+
+    def _command_taken_back(self, said: str) -> str:
+        """What follows the last "no" after a command of a word or two, which it takes back:
+        "next no no go back", "done no not yet". Otherwise `said`: "oh no she did it" takes
+        nothing back."""
+        words = said.split()
+        at = _last_at(words, _NO)
+        first = words[:at]
+        while first and first[-1] == _NO:
+            first.pop()
+        if not 1 <= len(first) <= 2 or len(words) - at <= 2:
+            return said
+        taken_back = self._read_said(" ".join(first), None, reasons=False)
+        return " ".join(words[at + 1 :]) if taken_back.intent is not None else said
+
+    def _no_closing_no(self, said: str) -> str:
+        """`said` without a "no" that closes a negated report ("he didn't manage that one no"):
+        it says the no again. Unlike a "no" closing a report with none (`_closed_by_negation`),
+        it cannot turn the report around."""
+        head, _, last = said.rpartition(" ")
+        return head if last == _NO and self._negations.found_in(head) else said
 
     def _yes_before_report(self, said: str) -> str:
         """`said` with a word of `also_yes` right before one of `third_person` read as "yeah"
@@ -1961,6 +1994,54 @@ def _said_once(said: str) -> str:
         return " ".join(words[1:])
     if len(words) >= 3 and words[-1] == words[-2]:  # "wait pause pause"
         return " ".join(words[:-1])
+    return said
+
+
+def _repaired(said: str) -> str:
+    """`said` (normalised words) as the speaker put it right after the last "no": "she needed
+    a no she did it herself" started again ("she" twice) and "set a timer two minutes no three
+    minutes" or "a five no a four minute timer" said another number. Otherwise `said`."""
+    words = said.split()
+    at = _last_at(words, _NO)
+    if at < 1 or at == len(words) - 1:
+        return said
+    before, after = words[:at], words[at + 1 :]
+    if len(before) >= 2 and len(after) >= 2 and after[0] == before[0]:
+        return " ".join(after)
+    said_number = 1 if after[0] in _ARTICLES else 0
+    if said_number >= len(after) or after[said_number] not in COUNTS:
+        return said
+    numbers = [i for i, w in enumerate(before) if w in COUNTS]
+    if not numbers:
+        return said
+    start = end = numbers[-1]
+    while start > 0 and before[start - 1] in COUNTS:
+        start -= 1
+    if said_number and start > 0 and before[start - 1] in _ARTICLES:
+        start -= 1
+    while end < len(before) and before[end] in COUNTS:
+        end += 1
+    rest = before[end:] if all(w in COUNTS or w in _ARTICLES for w in after) else []
+    return " ".join([*before[:start], *after, *rest])
+
+
+def _stutter_free(said: str) -> str:
+    """`said` (normalised words) with words said twice in a row once, mid-sentence too: "she
+    couldn't couldn't quite do it", "ten minute ten minute break". Three words are left at
+    least: "again again" is the child asking, "skip skip" is listed. Said three times, it is
+    hurrying someone ("let's go let's go let's go"), no stutter."""
+    words = said.split()
+    for size in (3, 2, 1):
+        if len(words) - size < 3:
+            continue
+        pairs = [
+            at
+            for at in range(len(words) - 2 * size + 1)
+            if words[at : at + size] == words[at + size : at + 2 * size]
+        ]
+        if pairs and not any(at + size in pairs for at in pairs):  # not three times
+            at = pairs[0]
+            return " ".join(words[: at + size] + words[at + 2 * size :])
     return said
 
 
