@@ -135,6 +135,16 @@ class WordRules:
     own_step: tuple[str, ...] = ()
     """Words of a parent's report of their own step ("i've", "is on"): one must be in what
     comes before a word of `next_closers`."""
+    detail_starts: tuple[str, ...] = ()
+    """Words a detail of how a done went opens with ("she did it herself | while i was loading
+    the dishwasher", "he did it | i kept my hands in my pockets"): a done report with a detail
+    that says no help is done."""
+    exceptions: tuple[str, ...] = ()
+    """Words that leave a part out ("except", "apart from"): a report with one is never a done
+    by its detail."""
+    meanwhile: tuple[str, ...] = ()
+    """Words that open what the parent did at the same time ("while"): what a parent did after
+    one is no help ("he did it himself while i made the toast")."""
     own_step_done: tuple[str, ...] = ()
     """A parent's report of their own step as done ("i've done it", "that's my bit finished"):
     at a parent's step, said whole (fillers and a closing "now" aside), it is done."""

@@ -104,6 +104,11 @@ _LONG_REPORT = 8  # words from which a report no frame holds is read by its part
 _MAX_VERDICT = 5  # words of a closing verdict ("that counts as done")
 _TIMER = "timer"
 _NO = "no"
+_PLEASE = "please"
+_NEXT = "next"
+_THING = "thing"
+_TO_CHILDREN_TOO = frozenset({"stop", "repeat", "next"})  # one word of these is often to a child
+_SO = "so"  # "step back so i can see": what for, not why
 _ARTICLES = frozenset({"a", "an"})  # "a five no a four minute timer"
 _SORRY = "sorry"
 _NOT_YET = "not yet"
@@ -444,6 +449,10 @@ class IntentMatcher:
         self._next_closers = frozenset(rules.next_closers)
         self._own_step = _Words(rules.own_step)
         self._own_step_done = frozenset(self._without_fillers(rules.own_step_done))
+        self._meanwhile = frozenset(rules.meanwhile)
+        self._detail_starts = frozenset(rules.detail_starts)
+        self._exceptions = _Words(rules.exceptions)
+        self._names = frozenset(rules.names)
         self._sayings = _Words(rules.sayings)
         self._reason_commands = frozenset(rules.reason_commands)
         self._hedges = frozenset(rules.hedges)
@@ -745,7 +754,56 @@ class IntentMatcher:
             reading = replace(reading, intent=Intent("next", {}, _FRAME_SCORE), unsure=None)
         if reasons and reading.intent is None and self._own_step_finished(said, allowed):
             reading = replace(reading, intent=Intent("done", {}, _FRAME_SCORE), unsure=None)
+        if (
+            reasons
+            and reading.intent is None
+            and (reading.unsure is None or reading.unsure.name == "done")
+            and self._done_with_detail(said, allowed)
+        ):
+            intent = Intent("done", {}, _FRAME_SCORE)
+            reading = replace(reading, intent=intent, unsure=None, rejected=None)
         return reading
+
+    def _done_with_detail(self, said: str, allowed: AbstractSet[str] | None) -> bool:
+        """Whether `said` is a done report with a detail of how it went after it: "she did it
+        on her own while i was loading the dishwasher", "yep he did it that time didn't need me
+        at all". Only at a child's step; the detail opens with a word of `detail_starts`,
+        reads as nothing or as done, and says nothing of help, of a part left out, of another
+        time or to anyone."""
+        if allowed is not None and ("done" not in allowed or "not_yet" not in allowed):
+            return False
+        words = said.split()
+        if not 3 <= len(words) <= _MAX_REASON_WORDS:
+            return False
+        if (
+            self._exceptions.found_in(said)
+            or self._elsewhen.found_in(said)
+            or not self._partial.isdisjoint(words)
+            or self._questions.opens(said)
+            or self._parent_did_in(words, meanwhile=False)
+            or self._help.found_in(said)
+        ):
+            return False
+        starts = [i for i in range(len(words) - 1, 0, -1) if words[i] in self._detail_starts]
+        for i in starts[:_MAX_REASON_TRIES]:
+            said_first = " ".join(words[:i])
+            head = self._read_said(said_first, allowed, reasons=False)
+            if head.intent is None or head.intent.name != "done":
+                continue
+            detail = " ".join(words[i:])
+            if self._to_child_in(detail) or not self._names.isdisjoint(words[i:]):
+                return False
+            rest = self._read_said(detail, allowed, reasons=False)
+            if rest.intent is not None:
+                return rest.intent.name == "done"
+            # A bare "she's done" may be done with something else ("she's done a wee"): the
+            # report says who did it alone, or the detail says so.
+            return (
+                rest.unsure is None
+                and not self._negations.found_in(detail)
+                and self._self_words.found_in(said_first)
+            )
+        return False
 
     def _own_step_finished(self, said: str, allowed: AbstractSet[str] | None) -> bool:
         """Whether `said` is the parent's report of their own step as done ("i've done it now",
@@ -824,11 +882,24 @@ class IntentMatcher:
         command = not self._reason_commands.isdisjoint(words) or find_duration(words) is not None
         if not command and not self._negations.found_in(said):
             return None  # most chatter is turned down here, before any reading
-        starts = [i for i in range(len(words) - 2, 0, -1) if words[i] in self._reason_starts]
+        # "step back so i can see" says what for, to someone in the way: no reason after "so".
+        starts = [
+            i
+            for i in range(len(words) - 2, 0, -1)
+            if (words[i] in self._reason_starts and words[i - 1] != _SO) or words[i - 1] == _PLEASE
+        ]
         for i in starts[:_MAX_REASON_TRIES]:  # the longest command first
             said_first = " ".join(words[:i])
+            if self._vocatives.found_in(said_first):
+                return None  # "sorry hon can you repeat that i was helping the baby"
             head = self._read_said(said_first, allowed, reasons=False)
             if head.intent is None:
+                continue
+            if head.intent.name == _NEXT and (
+                head.intent.score < 1.0 or said_first.split()[-1] == _THING
+            ):
+                # Only a next as listed, and not "next thing": "next thing you know we'll be
+                # late", "next thing we pack the lunch" tell what comes, to anyone.
                 continue
             if head.intent.name == "not_yet":
                 # Of the child, not a bare "not yet" ("not yet he's asleep" answers anyone), and
@@ -850,8 +921,15 @@ class IntentMatcher:
                 self._reason_commands.isdisjoint(words[:i]) and "seconds" not in head.intent.slots
             ):
                 return None
-            if len(self._fillers.remove(said_first).split()) < 2:
-                return None  # "next we're gonna do the shoes", "hang on he's still going"
+            if len(self._fillers.remove(said_first).split()) < 2 and (
+                words[i - 1] != _PLEASE
+                or words[i] not in self._reason_starts
+                or head.intent.name in _TO_CHILDREN_TOO
+            ):
+                # "next we're gonna do the shoes", "hang on he's still going", "again please
+                # with the soap", "stop please i said no"; but "pause please i need to grab a
+                # towel" asks the assistant.
+                return None
             reason = " ".join(words[i:])
             if self._to_child_in(reason):
                 return None  # "stop it you're hurting him" is said to the child
@@ -1118,14 +1196,18 @@ class IntentMatcher:
             return None
         return None
 
-    def _parent_did_in(self, words: list[str]) -> bool:
+    def _parent_did_in(self, words: list[str], *, meanwhile: bool = True) -> bool:
         """Whether "i" or "we" is followed by a word of what a parent does for the child ("so i
-        pulled it down for him", "i had to do the rest")."""
+        pulled it down for him", "i had to do the rest"); unless `meanwhile` is False, not
+        after a word of `meanwhile` ("while i made the toast" is no help, but no proof of
+        none either: "while i held the bottle")."""
         for at, word in enumerate(words):
             if word not in self._parents:
                 continue
             if at > 0 and self._questions.opens(words[at - 1]):
                 continue  # "will i give him more" asks
+            if meanwhile and at > 0 and words[at - 1] in self._meanwhile:
+                continue  # "he did it himself while i made the toast": no help
             after = words[at + 1 : at + 5]
             if self._negations.found_in(" ".join(after)):
                 continue  # "i did not tell her", "i didn't have to do a thing"
