@@ -549,13 +549,21 @@ class IntentMatcher:
                 for r in (_repaired(plain), _stutter_free(plain), self._command_taken_back(plain))
                 if r != plain
             ]
-            for restated in (once, *restarts, self._no_closing_no(once)):
+            for restated in (once, *restarts):
                 if restated == said:
                     continue
                 again = self._read_said(restated, allowed)
                 if again.intent is not None:
                     reading = again
                     break
+            else:
+                # A "no" closing a not yet says it again ("he didn't manage that one no", "he
+                # got upset and gave up so no"); closing a report of doing it, it asks.
+                head = self._without_closing_no(once)
+                if head != once:
+                    again = self._read_said(head, allowed)
+                    if again.intent is not None and again.intent.name == "not_yet":
+                        reading = again
         if reading.intent is None and reading.rejected is not Rejection.CONTEXT:
             # Said again after a word to a child: "next please sorry jacob not you next please".
             around = self._command_around_aside(said, allowed)
@@ -672,6 +680,8 @@ class IntentMatcher:
         nothing back."""
         words = said.split()
         at = _last_at(words, _NO)
+        if at < 1:
+            return said
         first = words[:at]
         while first and first[-1] == _NO:
             first.pop()
@@ -680,12 +690,15 @@ class IntentMatcher:
         taken_back = self._read_said(" ".join(first), None, reasons=False)
         return " ".join(words[at + 1 :]) if taken_back.intent is not None else said
 
-    def _no_closing_no(self, said: str) -> str:
-        """`said` without a "no" that closes a negated report ("he didn't manage that one no"):
-        it says the no again. Unlike a "no" closing a report with none (`_closed_by_negation`),
-        it cannot turn the report around."""
-        head, _, last = said.rpartition(" ")
-        return head if last == _NO and self._negations.found_in(head) else said
+    def _without_closing_no(self, said: str) -> str:
+        """`said` without a closing "no" (or "so no"): "he got upset and gave up so no"."""
+        words = said.split()
+        if len(words) < 3 or words[-1] != _NO:
+            return said
+        words.pop()
+        if words[-1] == _SO:
+            words.pop()
+        return " ".join(words)
 
     def _yes_before_report(self, said: str) -> str:
         """`said` with a word of `also_yes` right before one of `third_person` read as "yeah"
@@ -773,8 +786,8 @@ class IntentMatcher:
         if allowed is not None and ("done" not in allowed or "not_yet" not in allowed):
             return False
         words = said.split()
-        if not 3 <= len(words) <= _MAX_REASON_WORDS:
-            return False
+        if not 3 <= len(words) <= _MAX_REASON_WORDS or not self._self_words.found_in(said):
+            return False  # most talk is turned down here: a done with a detail says who did it
         if (
             self._exceptions.found_in(said)
             or self._elsewhen.found_in(said)
@@ -918,8 +931,16 @@ class IntentMatcher:
                 ):
                     return None
             elif head.intent.name in _REPORTS or (
-                self._reason_commands.isdisjoint(words[:i]) and "seconds" not in head.intent.slots
+                self._reason_commands.isdisjoint(words[:i])
+                and (
+                    "seconds" not in head.intent.slots
+                    or not (words[i] in self._spoken_of or (words[i - 1] == _PLEASE and i >= 4))
+                )
             ):
+                # A duration names a timer with a reason of the child ("two minute break please
+                # he's getting overwhelmed") or in a request of three words or more before the
+                # reason ("half a minute break please just to shake it off"); "one minute i am
+                # talking to papa" asks someone to wait.
                 return None
             if len(self._fillers.remove(said_first).split()) < 2 and (
                 words[i - 1] != _PLEASE
