@@ -893,7 +893,7 @@ class IntentMatcher:
         # A duration names a timer as surely as a word of `reason_commands` ("two minute break
         # please he's getting overwhelmed"); "break" alone is too often talk to the child.
         command = not self._reason_commands.isdisjoint(words) or find_duration(words) is not None
-        if not command and not self._negations.found_in(said):
+        if not command and not self._negations.found_in(said) and not self._parent_did_in(words):
             return None  # most chatter is turned down here, before any reading
         # "step back so i can see" says what for, to someone in the way: no reason after "so".
         starts = [
@@ -926,9 +926,10 @@ class IntentMatcher:
                     and words[i] in self._spoken_of
                     and _STILL in words[i + 1 : i + 3]
                 )
-                if not still_at_it and (
-                    not self._third_person.found_in(said_first) or "yet" in words[:i]
-                ):
+                # A parent's report of doing it is of the child too ("i ended up doing it
+                # myself we're running late").
+                of_child = self._third_person.found_in(said_first) or self._parent_did_in(words[:i])
+                if not still_at_it and (not of_child or "yet" in words[:i]):
                     return None
             elif head.intent.name in _REPORTS or (
                 self._reason_commands.isdisjoint(words[:i])
