@@ -690,6 +690,15 @@ class IntentMatcher:
         taken_back = self._read_said(" ".join(first), None, reasons=False)
         return " ".join(words[at + 1 :]) if taken_back.intent is not None else said
 
+    def _helped_outside_self(self, words: list[str]) -> bool:
+        """Whether a help word of `words` stands outside every self-phrase: "no help at all" and
+        "without any help" say there was none."""
+        alone = self._self_words.spans(words)
+        return any(
+            not any(a <= start and end <= b for a, b in alone)
+            for start, end in self._help.spans(words)
+        )
+
     def _without_closing_no(self, said: str) -> str:
         """`said` without a closing "no" (or "so no"): "he got upset and gave up so no"."""
         words = said.split()
@@ -794,7 +803,7 @@ class IntentMatcher:
             or not self._partial.isdisjoint(words)
             or self._questions.opens(said)
             or self._parent_did_in(words, meanwhile=False)
-            or self._help.found_in(said)
+            or self._helped_outside_self(words)
         ):
             return False
         starts = [i for i in range(len(words) - 1, 0, -1) if words[i] in self._detail_starts]
