@@ -77,7 +77,8 @@ _UNITS = {
     "hour": 3600,
     "hours": 3600,
 }
-_ARTICLES = frozenset({"a", "an"})
+ARTICLES = frozenset({"a", "an"})
+"""What stands for "one" before a unit ("a minute") and opens a restated number ("a four")."""
 # What a recogniser writes for a number that is not a number word ("add to minutes", "a timer
 # for tree minutes", "start a for minute break"): read as the number only right before a unit,
 # where nothing else is meant ("for" only before one unit, as "for minutes" is said of time).
@@ -159,7 +160,7 @@ def _part_at(words: Sequence[str], i: int) -> tuple[int, int, int] | None:
     quarter = _quarters_at(words, i)
     if quarter is not None:
         return quarter
-    if words[i] == "half" and i + 2 < len(words) and words[i + 1] in _ARTICLES:
+    if words[i] == "half" and i + 2 < len(words) and words[i + 1] in ARTICLES:
         unit = _UNITS.get(words[i + 2])
         if unit is not None:  # "half a minute", "half an hour"
             return unit // 2, unit, i + 3
@@ -167,7 +168,7 @@ def _part_at(words: Sequence[str], i: int) -> tuple[int, int, int] | None:
     couple = _couple_at(words, i)
     if couple is not None:
         count, j = 2, couple  # "a couple of minutes", "couple minutes"
-    elif words[i] in _ARTICLES:
+    elif words[i] in ARTICLES:
         count, j = 1, i + 1  # "a minute", "an hour"
         if j + 1 < len(words) and words[j] in _SMALL and words[j + 1] in _ONE_UNIT:
             j += 1  # "a wee minute", "a quick second"
@@ -196,7 +197,7 @@ def _quarters_at(words: Sequence[str], i: int) -> tuple[int, int, int] | None:
     """(seconds, unit, end) of "a quarter of an hour", "three quarters of an hour", "quarter
     of an hour" at `i` (read whole, so "an hour" inside it is no hour)."""
     count, j = 1, i
-    if words[j] in _ARTICLES:
+    if words[j] in ARTICLES:
         j += 1
     elif words[j] != "quarter":
         number = _number_at(words, j)
@@ -208,7 +209,7 @@ def _quarters_at(words: Sequence[str], i: int) -> tuple[int, int, int] | None:
     j += 1
     if j < len(words) and words[j] == "of":
         j += 1
-    if j < len(words) and words[j] in _ARTICLES:
+    if j < len(words) and words[j] in ARTICLES:
         j += 1
     unit = _UNITS.get(words[j]) if j < len(words) else None
     if unit is None or unit < 3600:  # quarters are of an hour

@@ -71,7 +71,7 @@ from operator import itemgetter
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
-from .durations import COUNTS, NUMBER_WORDS, Duration, find_duration
+from .durations import ARTICLES, COUNTS, NUMBER_WORDS, Duration, find_duration
 from .intents import SLOT_PLACEHOLDERS, Frames, IntentPhrases
 from .keywords import SLOT, KeywordReader
 from .phrase_index import PhraseIndex
@@ -109,7 +109,6 @@ _NEXT = "next"
 _THING = "thing"
 _TO_CHILDREN_TOO = frozenset({"stop", "repeat", "next"})  # one word of these is often to a child
 _SO = "so"  # "step back so i can see": what for, not why
-_ARTICLES = frozenset({"a", "an"})  # "a five no a four minute timer"
 _SORRY = "sorry"
 _NOT_YET = "not yet"
 _NOW = "now"  # "i've done it now": a closing "now" changes nothing
@@ -543,13 +542,7 @@ class IntentMatcher:
             # started again after a "no": "she needed a no she did it herself", "a five no a
             # four minute timer". Or a "no" closing a no: "he didn't manage that one no".
             once = _said_once(said)
-            plain = self._fillers.remove(once)  # "uh she needed a um no she did it herself"
-            restarts = [
-                r
-                for r in (_repaired(plain), _stutter_free(plain), self._command_taken_back(plain))
-                if r != plain
-            ]
-            for restated in (once, *restarts):
+            for restated in self._restatements(once):
                 if restated == said:
                     continue
                 again = self._read_said(restated, allowed)
@@ -673,6 +666,16 @@ class IntentMatcher:
         if core or len(words) - at < _LEARNER_MIN or words[at + 1] not in self._learner_is:
             return said
         return " ".join([*words[:at], "it's", *words[at + 1 :]])
+
+    def _restatements(self, once: str) -> Iterator[str]:
+        """`once` (said with no repeat), then each way the speaker put it right that changes it,
+        made only when the one before read as nothing (`_command_taken_back` reads words)."""
+        yield once
+        plain = self._fillers.remove(once)  # "uh she needed a um no she did it herself"
+        for restart in (_repaired, _stutter_free, self._command_taken_back):
+            restated = restart(plain)
+            if restated != plain:
+                yield restated
 
     def _command_taken_back(self, said: str) -> str:
         """What follows the last "no" after a command of a word or two, which it takes back:
@@ -2121,7 +2124,7 @@ def _repaired(said: str) -> str:
     before, after = words[:at], words[at + 1 :]
     if len(before) >= 2 and len(after) >= 2 and after[0] == before[0]:
         return " ".join(after)
-    said_number = 1 if after[0] in _ARTICLES else 0
+    said_number = 1 if after[0] in ARTICLES else 0
     if said_number >= len(after) or after[said_number] not in COUNTS:
         return said
     numbers = [i for i, w in enumerate(before) if w in COUNTS]
@@ -2130,11 +2133,11 @@ def _repaired(said: str) -> str:
     start = end = numbers[-1]
     while start > 0 and before[start - 1] in COUNTS:
         start -= 1
-    if said_number and start > 0 and before[start - 1] in _ARTICLES:
+    if said_number and start > 0 and before[start - 1] in ARTICLES:
         start -= 1
     while end < len(before) and before[end] in COUNTS:
         end += 1
-    rest = before[end:] if all(w in COUNTS or w in _ARTICLES for w in after) else []
+    rest = before[end:] if all(w in COUNTS or w in ARTICLES for w in after) else []
     return " ".join([*before[:start], *after, *rest])
 
 
