@@ -123,6 +123,9 @@ class WordRules:
     doorbell's gone"): a command followed by a reason that reads as nothing is the command."""
     reason_commands: tuple[str, ...] = ()
     """Words a command must have to take a reason after it (`reason_starts`)."""
+    request_reason_starts: tuple[str, ...] = ()
+    """More words a reason may open with after a polite request ("can you pause the timer |
+    the phone's going"): a request is said to the assistant, so "the" opens no instruction."""
     asks_child: tuple[str, ...] = ()
     """How a parent quizzes the child on the routine ("what's next"): with a word of
     `vocatives` ("what's next buddy") it is said to the child, not a command."""
@@ -145,6 +148,9 @@ class WordRules:
     meanwhile: tuple[str, ...] = ()
     """Words that open what the parent did at the same time ("while"): what a parent did after
     one is no help ("he did it himself while i made the toast")."""
+    sarcasm: tuple[str, ...] = ()
+    """Openings that may mock what follows ("yeah right he's done", "as if she did it"): an
+    outcome after one is asked about, never logged."""
     own_step_done: tuple[str, ...] = ()
     """A parent's report of their own step as done ("i've done it", "that's my bit finished"):
     at a parent's step, said whole (fillers and a closing "now" aside), it is done."""

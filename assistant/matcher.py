@@ -108,6 +108,8 @@ _PLEASE = "please"
 _NEXT = "next"
 _THING = "thing"
 _TO_CHILDREN_TOO = frozenset({"stop", "repeat", "next"})  # one word of these is often to a child
+_TO_THE_ASSISTANT = frozenset({"pause", "skip"})  # ...and of these, hardly ever
+_IS = "'s"  # "the tap's broken": a reason that says what is going on
 _SO = "so"  # "step back so i can see": what for, not why
 _SORRY = "sorry"
 _NOT_YET = "not yet"
@@ -434,6 +436,7 @@ class IntentMatcher:
                     if word in minor and len(words) >= 3:
                         self._trimmed.add(name, " ".join(words[:i] + words[i + 1 :]))
         self._reason_starts = frozenset(rules.reason_starts)
+        self._request_reason_starts = frozenset(rules.request_reason_starts)
         classes = phrases.frames.classes
         self._helping = _Words((*classes.get("helper", ()), *classes.get("help", ())))
         self._parent_did = frozenset(classes.get("parent_did", ()))
@@ -449,6 +452,7 @@ class IntentMatcher:
         self._own_step = _Words(rules.own_step)
         self._own_step_done = frozenset(self._without_fillers(rules.own_step_done))
         self._meanwhile = frozenset(rules.meanwhile)
+        self._sarcasm = _Words(rules.sarcasm)
         self._detail_starts = frozenset(rules.detail_starts)
         self._exceptions = _Words(rules.exceptions)
         self._names = frozenset(rules.names)
@@ -570,7 +574,17 @@ class IntentMatcher:
             reading = Reading(said, None, reading.candidates)
         if self._said_to_child_by_name(said, reading):
             reading = Reading(said, None, reading.candidates, rejected=Rejection.TO_CHILD)
+        if reading.intent is not None and self._sarcasm.opens(said):
+            reading = self._doubted(reading)
         return self._weigh(reading, confidence, alternatives)
+
+    def _doubted(self, reading: Reading) -> Reading:
+        """After a mocking opening ("yeah right he's done"): an outcome is asked about."""
+        intent = reading.intent
+        if intent is None or intent.name not in OUTCOMES:
+            return reading
+        heard = Candidate(intent.name, reading.text, intent.score)
+        return replace(reading, intent=None, unsure=heard, rejected=Rejection.WEAK)
 
     def _after_sorry(self, said: str, allowed: AbstractSet[str] | None) -> Reading | None:
         """What the words after the last "sorry" read as, two words or more, when they read as
@@ -787,7 +801,53 @@ class IntentMatcher:
         ):
             intent = Intent("done", {}, _FRAME_SCORE)
             reading = replace(reading, intent=intent, unsure=None, rejected=None)
+        if (
+            reasons
+            and reading.intent is None
+            and reading.rejected is not Rejection.CONTEXT
+            and self._not_yet_told(said, allowed)
+        ):
+            intent = Intent("not_yet", {}, _FRAME_SCORE)
+            reading = replace(reading, intent=intent, unsure=None, rejected=None)
         return reading
+
+    def _not_yet_told(self, said: str, allowed: AbstractSet[str] | None) -> bool:
+        """Whether `said` is a not yet with the story of it: a listed not yet opening a report
+        of help or of the parent doing some of it ("not yet he put it on back to front and i
+        fixed it"), or closing a report of the step after "so" ("he did it with my hands on his
+        so not yet"). Never to anyone, never a question, never of another time."""
+        if allowed is not None and "not_yet" not in allowed:
+            return False
+        words = said.split()
+        if not 4 <= len(words) <= _MAX_REASON_WORDS:
+            return False
+        if (
+            self._addressee.found_in(said)
+            or self._questions.opens(said)
+            or self._elsewhen.found_in(said)
+        ):
+            return False
+        for size in range(1, _MAX_VERDICT + 1):
+            if self._exact.get(" ".join(words[:size])) == "not_yet":
+                rest = words[size:]
+                told = " ".join(rest)
+                if self._parent_did_in(rest, meanwhile=False) or (
+                    self._help.found_in(told) and not self._negations.found_in(told)
+                ):
+                    return True
+            closing = words[-size:]
+            before = words[: -size - 1]
+            if (
+                len(before) >= 2
+                and words[-size - 1] == _SO
+                and self._exact.get(" ".join(closing)) == "not_yet"
+                and (
+                    self._third_person.found_in(" ".join(before))
+                    or not self._parents.isdisjoint(before)
+                )
+            ):
+                return True
+        return False
 
     def _done_with_detail(self, said: str, allowed: AbstractSet[str] | None) -> bool:
         """Whether `said` is a done report with a detail of how it went after it: "she did it
@@ -809,7 +869,17 @@ class IntentMatcher:
             or self._helped_outside_self(words)
         ):
             return False
-        starts = [i for i in range(len(words) - 1, 0, -1) if words[i] in self._detail_starts]
+        # "...herself | the sock's on the right way round": "the" opens a detail that says
+        # what is so, as after a request (`_command_with_reason`).
+        starts = [
+            i
+            for i in range(len(words) - 1, 0, -1)
+            if words[i] in self._detail_starts
+            or (
+                words[i] in self._request_reason_starts
+                and any(w.endswith(_IS) for w in words[i + 1 : i + 3])
+            )
+        ]
         for i in starts[:_MAX_REASON_TRIES]:
             said_first = " ".join(words[:i])
             head = self._read_said(said_first, allowed, reasons=False)
@@ -818,6 +888,8 @@ class IntentMatcher:
             detail = " ".join(words[i:])
             if self._to_child_in(detail) or not self._names.isdisjoint(words[i:]):
                 return False
+            if _STILL in words[i:]:
+                return False  # "...the top's still dirty" may leave something to do: asked
             rest = self._read_said(detail, allowed, reasons=False)
             if rest.intent is not None:
                 return rest.intent.name == "done"
@@ -908,10 +980,22 @@ class IntentMatcher:
         if not command and not self._negations.found_in(said) and not self._parent_did_in(words):
             return None  # most chatter is turned down here, before any reading
         # "step back so i can see" says what for, to someone in the way: no reason after "so".
+        # After a request, a reason may open with "the" after a command of two words or more,
+        # when it says what is going on ("can you skip it | the tap's broken"); right after the
+        # verb, "the" opens its object ("can you stop the washing machine"), and with no "'s"
+        # a place ("can you go back to the shop for milk").
+        request = self._requests.remove_opening(said) if self._requests.opens(said) else ""
+        asked = len(request.split())  # words after the request
         starts = [
             i
             for i in range(len(words) - 2, 0, -1)
-            if (words[i] in self._reason_starts and words[i - 1] != _SO) or words[i - 1] == _PLEASE
+            if (words[i] in self._reason_starts and words[i - 1] != _SO)
+            or words[i - 1] == _PLEASE
+            or (
+                words[i] in self._request_reason_starts
+                and i - (len(words) - asked) >= 2
+                and any(w.endswith(_IS) for w in words[i + 1 : i + 3])
+            )
         ]
         for i in starts[:_MAX_REASON_TRIES]:  # the longest command first
             said_first = " ".join(words[:i])
@@ -955,14 +1039,18 @@ class IntentMatcher:
                 # reason ("half a minute break please just to shake it off"); "one minute i am
                 # talking to papa" asks someone to wait.
                 return None
-            if len(self._fillers.remove(said_first).split()) < 2 and (
-                words[i - 1] != _PLEASE
-                or words[i] not in self._reason_starts
-                or head.intent.name in _TO_CHILDREN_TOO
+            if (
+                len(self._fillers.remove(said_first).split()) < 2
+                and head.intent.name not in _TO_THE_ASSISTANT
+                and (
+                    words[i - 1] != _PLEASE
+                    or words[i] not in self._reason_starts
+                    or head.intent.name in _TO_CHILDREN_TOO
+                )
             ):
                 # "next we're gonna do the shoes", "hang on he's still going", "again please
                 # with the soap", "stop please i said no"; but "pause please i need to grab a
-                # towel" asks the assistant.
+                # towel" and "pause she's spilt her water" ask the assistant.
                 return None
             reason = " ".join(words[i:])
             if self._to_child_in(reason):

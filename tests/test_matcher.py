@@ -835,6 +835,9 @@ def test_a_filler_that_says_not_inside_a_report_is_read_as_said(
         ("stop the routine he's not in the mood", "stop"),  # a reason that only may be a not yet
         ("skip it she's not done", None),  # ...but a clear one: neither is taken
         ("two minute break please he's getting overwhelmed", "timer_start"),  # a duration
+        ("can you skip it the tap's broken", "skip"),  # after a request, "the" opens a reason
+        ("can you stop the washing machine it's banging", None),  # ...not right after the verb
+        ("can you go back to the shop for milk", None),  # ...nor a place, with no "'s"
     ],
 )
 def test_a_command_with_a_reason_after_it(
@@ -1026,6 +1029,32 @@ def test_a_report_then_next_at_the_childs_step_is_not_read_as_next(
 ) -> None:
     # At the child's step an outcome is at stake: what the parent did is no "next".
     assert reads_as(matcher, "i've put the toothpaste on next", ALLOWED[Phase.CHILD_STEP]) != "next"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("not yet he put it on back to front and i fixed it", "not_yet"),  # the parent did some
+        ("not yet we did it together hand over hand", "not_yet"),  # ...or helped
+        ("he did it with my hands on his so not yet", "not_yet"),  # a not yet closing a report
+        ("not yet we have to rinse first", None),  # what comes first is no help
+        ("not yet i can help you in a minute", None),  # said to the child
+        ("not yet i helped him yesterday", None),  # another time
+    ],
+)
+def test_a_not_yet_with_the_story_of_it(
+    matcher: IntentMatcher, text: str, intent: str | None
+) -> None:
+    assert reads_as(matcher, text, ALLOWED[Phase.CHILD_STEP]) == intent, text
+
+
+@pytest.mark.parametrize("text", ["yeah right he's done", "yeah right she did it"])
+def test_an_outcome_after_a_mocking_opening_is_asked_about(
+    matcher: IntentMatcher, text: str
+) -> None:
+    reading = matcher.read(text, ALLOWED[Phase.CHILD_STEP])
+    assert reading.intent is None, text
+    assert reading.unsure is not None and reading.unsure.name == "done", text
 
 
 @pytest.mark.parametrize(
