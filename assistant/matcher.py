@@ -122,6 +122,7 @@ _MAX_CLOSER = 2  # words of the longest of `next_closers`
 _LEARNER_MIN = 4  # "is done" + a report of two words or more
 _IT = "it"
 _CLOSING_NO = 0.8  # below the floor, above `ask_floor`: a report closed by "no" is asked about
+_AND = "and"  # "she did it herself and she was quick": a detail added
 _BUT = "but"  # "took her time but she got there": what closes a report after it decides
 _SOUND_PAIRS = (("ph", "f"), ("ck", "k"), ("sh", "x"), ("ch", "x"), ("th", "0"), ("qu", "k"))
 _SOUND_SILENT = ("kn", "gn", "wr", "pn")  # the first letter of these openings is not heard
@@ -778,13 +779,14 @@ class IntentMatcher:
             reasons
             and reading.intent is None
             and reading.unsure is None
-            and reading.rejected in (None, Rejection.WEAK)
+            and reading.rejected in (None, Rejection.WEAK, Rejection.QUESTION)
         ):
             # A weak reading of the whole is no verdict on its parts ("move on to the next step
-            # he's waiting" reads weakly as a next only because of its reason).
+            # he's waiting" reads weakly as a next only because of its reason), nor is a
+            # question ("can we go back a step he wasn't ready" asks with a reason).
             command = self._command_with_reason(said, allowed)
             if command is not None:
-                reading = replace(reading, intent=command)
+                reading = replace(reading, intent=command, rejected=None)
         if reasons and reading.intent is None and reading.unsure is None:
             asked_again = self._repeat_with_reason(said, allowed)
             if asked_again is not None:
@@ -881,7 +883,8 @@ class IntentMatcher:
             )
         ]
         for i in starts[:_MAX_REASON_TRIES]:
-            said_first = " ".join(words[:i])
+            # "she did that step herself | and she was really quick": "and" adds the detail.
+            said_first = " ".join(words[: i - 1] if words[i - 1] == _AND else words[:i])
             head = self._read_said(said_first, allowed, reasons=False)
             if head.intent is None or head.intent.name != "done":
                 continue
