@@ -123,9 +123,10 @@ class WordRules:
     doorbell's gone"): a command followed by a reason that reads as nothing is the command."""
     reason_commands: tuple[str, ...] = ()
     """Words a command must have to take a reason after it (`reason_starts`)."""
-    request_reason_starts: tuple[str, ...] = ()
-    """More words a reason may open with after a polite request ("can you pause the timer |
-    the phone's going"): a request is said to the assistant, so "the" opens no instruction."""
+    statement_starts: tuple[str, ...] = ()
+    """Words that open a statement of what is so when a word with "'s" follows within two
+    words ("the tap's broken"): a reason after a polite request or "please" ("can you pause the
+    timer | the phone's going"), or a done's detail ("she did it herself | the sock's on")."""
     asks_child: tuple[str, ...] = ()
     """How a parent quizzes the child on the routine ("what's next"): with a word of
     `vocatives` ("what's next buddy") it is said to the child, not a command."""

@@ -437,7 +437,7 @@ class IntentMatcher:
                     if word in minor and len(words) >= 3:
                         self._trimmed.add(name, " ".join(words[:i] + words[i + 1 :]))
         self._reason_starts = frozenset(rules.reason_starts)
-        self._request_reason_starts = frozenset(rules.request_reason_starts)
+        self._statement_starts = frozenset(rules.statement_starts)
         classes = phrases.frames.classes
         self._helping = _Words((*classes.get("helper", ()), *classes.get("help", ())))
         self._parent_did = frozenset(classes.get("parent_did", ()))
@@ -876,11 +876,7 @@ class IntentMatcher:
         starts = [
             i
             for i in range(len(words) - 1, 0, -1)
-            if words[i] in self._detail_starts
-            or (
-                words[i] in self._request_reason_starts
-                and any(w.endswith(_IS) for w in words[i + 1 : i + 3])
-            )
+            if words[i] in self._detail_starts or self._states_at(words, i)
         ]
         for i in starts[:_MAX_REASON_TRIES]:
             # "she did that step herself | and she was really quick": "and" adds the detail.
@@ -904,6 +900,12 @@ class IntentMatcher:
                 and self._self_words.found_in(said_first)
             )
         return False
+
+    def _states_at(self, words: list[str], i: int) -> bool:
+        """Whether a statement of what is so opens at `words[i]` ("the tap's broken")."""
+        return words[i] in self._statement_starts and any(
+            w.endswith(_IS) for w in words[i + 1 : i + 3]
+        )
 
     def _own_step_finished(self, said: str, allowed: AbstractSet[str] | None) -> bool:
         """Whether `said` is the parent's report of their own step as done ("i've done it now",
@@ -994,11 +996,7 @@ class IntentMatcher:
             for i in range(len(words) - 2, 0, -1)
             if (words[i] in self._reason_starts and words[i - 1] != _SO)
             or words[i - 1] == _PLEASE
-            or (
-                words[i] in self._request_reason_starts
-                and i - (len(words) - asked) >= 2
-                and any(w.endswith(_IS) for w in words[i + 1 : i + 3])
-            )
+            or (i - (len(words) - asked) >= 2 and self._states_at(words, i))
         ]
         for i in starts[:_MAX_REASON_TRIES]:  # the longest command first
             said_first = " ".join(words[:i])
@@ -1047,7 +1045,7 @@ class IntentMatcher:
                 and head.intent.name not in _TO_THE_ASSISTANT
                 and (
                     words[i - 1] != _PLEASE
-                    or words[i] not in self._reason_starts
+                    or not (words[i] in self._reason_starts or self._states_at(words, i))
                     or head.intent.name in _TO_CHILDREN_TOO
                 )
             ):

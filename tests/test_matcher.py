@@ -838,6 +838,9 @@ def test_a_filler_that_says_not_inside_a_report_is_read_as_said(
         ("can you skip it the tap's broken", "skip"),  # after a request, "the" opens a reason
         ("can you stop the washing machine it's banging", None),  # ...not right after the verb
         ("can you go back to the shop for milk", None),  # ...nor a place, with no "'s"
+        ("can we skip it he's tired", "skip"),  # a question with a reason, read by its parts
+        ("are you done she's waiting", None),  # ...whose question is to the child
+        ("pause she's spilt her water", "pause"),  # one word of pause or skip takes a reason
     ],
 )
 def test_a_command_with_a_reason_after_it(
@@ -1043,6 +1046,24 @@ def test_a_report_then_next_at_the_childs_step_is_not_read_as_next(
     ],
 )
 def test_a_not_yet_with_the_story_of_it(
+    matcher: IntentMatcher, text: str, intent: str | None
+) -> None:
+    assert reads_as(matcher, text, ALLOWED[Phase.CHILD_STEP]) == intent, text
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("she did it on her own while i was loading the dishwasher", "done"),
+        ("she did that step herself and she was really quick", "done"),  # "and" adds it
+        ("she's done it herself the sock's on the right way round", "done"),  # what is so
+        ("she did it herself the top's still dirty", None),  # something may be left: asked
+        ("she did it herself except the lid", None),  # a part left out
+        ("she did it herself she needed help with the lid", "not_yet"),  # help after all
+        ("she did it herself yesterday", None),  # another time
+    ],
+)
+def test_a_done_with_a_detail_of_how_it_went(
     matcher: IntentMatcher, text: str, intent: str | None
 ) -> None:
     assert reads_as(matcher, text, ALLOWED[Phase.CHILD_STEP]) == intent, text
