@@ -299,7 +299,7 @@ class _Words:
         """(start, end) of each entry in `words`, left to right, none overlapping."""
         return list(self._spans(words)) if not self._firsts.isdisjoint(words) else []
 
-    def _opening_size(self, words: list[str]) -> int:
+    def opening_size(self, words: list[str]) -> int:
         """How many words the longest entry that opens `words` has (0: none does)."""
         return self._fits(words, 0) if words and words[0] in self._opening else 0
 
@@ -308,7 +308,7 @@ class _Words:
         return not self._firsts.isdisjoint(words) and next(self._spans(words), None) is not None
 
     def opens(self, text: str) -> bool:
-        return self._opening_size(text.split()) > 0
+        return self.opening_size(text.split()) > 0
 
     def _closing(self, words: list[str]) -> int:
         """How many words the longest entry that closes `words` has (0: none does)."""
@@ -342,7 +342,7 @@ class _Words:
 
     def remove_opening(self, text: str) -> str:
         words = text.split()
-        return " ".join(words[self._opening_size(words) :])
+        return " ".join(words[self.opening_size(words) :])
 
     def remove_closing(self, text: str) -> str:
         words = text.split()
@@ -584,8 +584,7 @@ class IntentMatcher:
         intent = reading.intent
         if intent is None or intent.name not in OUTCOMES:
             return reading
-        heard = Candidate(intent.name, reading.text, intent.score)
-        return replace(reading, intent=None, unsure=heard, rejected=Rejection.WEAK)
+        return _asked_instead(reading, intent, Rejection.WEAK)
 
     def _after_sorry(self, said: str, allowed: AbstractSet[str] | None) -> Reading | None:
         """What the words after the last "sorry" read as, two words or more, when they read as
@@ -989,14 +988,13 @@ class IntentMatcher:
         # when it says what is going on ("can you skip it | the tap's broken"); right after the
         # verb, "the" opens its object ("can you stop the washing machine"), and with no "'s"
         # a place ("can you go back to the shop for milk").
-        request = self._requests.remove_opening(said) if self._requests.opens(said) else ""
-        asked = len(request.split())  # words after the request
+        request = self._requests.opening_size(words)  # words of "can you", 0 if none
         starts = [
             i
             for i in range(len(words) - 2, 0, -1)
             if (words[i] in self._reason_starts and words[i - 1] != _SO)
             or words[i - 1] == _PLEASE
-            or (i - (len(words) - asked) >= 2 and self._states_at(words, i))
+            or (request and i - request >= 2 and self._states_at(words, i))
         ]
         for i in starts[:_MAX_REASON_TRIES]:  # the longest command first
             said_first = " ".join(words[:i])
@@ -1728,11 +1726,10 @@ class IntentMatcher:
             if confidence < t.command_confidence:
                 return replace(reading, intent=None, rejected=Rejection.CONFIDENCE)
             return reading
-        heard = Candidate(intent.name, reading.text, intent.score)
         if confidence < t.outcome_confidence:
-            return replace(reading, intent=None, unsure=heard, rejected=Rejection.CONFIDENCE)
+            return _asked_instead(reading, intent, Rejection.CONFIDENCE)
         if any(self._contradicts(intent.name, alt) for alt in alternatives[:_MAX_ALTERNATIVES]):
-            return replace(reading, intent=None, unsure=heard, rejected=Rejection.ALTERNATIVES)
+            return _asked_instead(reading, intent, Rejection.ALTERNATIVES)
         return reading
 
     def _contradicts(self, outcome: str, alternative: str) -> bool:
@@ -2248,6 +2245,12 @@ def _stutter_free(said: str) -> str:
             at = pairs[0]
             return " ".join(words[: at + size] + words[at + 2 * size :])
     return said
+
+
+def _asked_instead(reading: Reading, outcome: Intent, why: Rejection) -> Reading:
+    """`reading` with its `outcome` asked about rather than taken."""
+    heard = Candidate(outcome.name, reading.text, outcome.score)
+    return replace(reading, intent=None, unsure=heard, rejected=why)
 
 
 def _negates(negations: _Words, candidate: Candidate | None) -> bool:
