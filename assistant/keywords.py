@@ -123,26 +123,38 @@ class KeywordReader:
     def _covers(self, i: int, words: tuple[str, ...], needs: int) -> bool:
         """Whether rule `i`'s entries cover `words` end to end with every need group said."""
         entries, longest, full = self._entries[i], self._longest[i], (1 << needs) - 1
-        failed: set[tuple[int, int]] = set()
+        return _walk(entries, longest, full, words, 0, 0, set())
 
-        def walk(at: int, said: int) -> bool:
-            if at == len(words):
-                return said == full
-            if (at, said) in failed:
-                return False
-            for size in range(min(longest, len(words) - at), 0, -1):
-                groups = entries.get(words[at : at + size])
-                if groups is None:
-                    continue
-                # A word said once stands for one need group: "stop" alone is no "stop" and
-                # "timer" both.
-                for bit in _bits(groups) or (0,):
-                    if walk(at + size, said | bit):
-                        return True
-            failed.add((at, said))
-            return False
 
-        return walk(0, 0)
+def _walk(
+    entries: dict[tuple[str, ...], int],
+    longest: int,
+    full: int,
+    words: tuple[str, ...],
+    at: int,
+    said: int,
+    failed: set[tuple[int, int]],
+) -> bool:
+    """Whether `words[at:]` are entries end to end and, with `said`, every need group is said.
+
+    A function of the module rather than a closure: a closure that calls itself is a reference
+    cycle, left for the garbage collector on every read.
+    """
+    if at == len(words):
+        return said == full
+    if (at, said) in failed:
+        return False
+    for size in range(min(longest, len(words) - at), 0, -1):
+        groups = entries.get(words[at : at + size])
+        if groups is None:
+            continue
+        # A word said once stands for one need group: "stop" alone is no "stop" and "timer"
+        # both.
+        for bit in _bits(groups) or (0,):
+            if _walk(entries, longest, full, words, at + size, said | bit, failed):
+                return True
+    failed.add((at, said))
+    return False
 
 
 def _bits(mask: int) -> tuple[int, ...]:
