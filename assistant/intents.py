@@ -143,6 +143,9 @@ class WordRules:
     """Words a detail of how a done went opens with ("she did it herself | while i was loading
     the dishwasher", "he did it | i kept my hands in my pockets"): a done report with a detail
     that says no help is done."""
+    not_details: tuple[str, ...] = ()
+    """Words that never open a detail right after who did it alone ("at", "on", "only"): "she
+    did it on her own | at granny's" is of another place, "| only at five" of another time."""
     exceptions: tuple[str, ...] = ()
     """Words that leave a part out ("except", "apart from"): a report with one is never a done
     by its detail."""

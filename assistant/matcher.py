@@ -108,7 +108,10 @@ _PLEASE = "please"
 _NEXT = "next"
 _THING = "thing"
 _TO_CHILDREN_TOO = frozenset({"stop", "repeat", "next"})  # one word of these is often to a child
-_TO_THE_ASSISTANT = frozenset({"pause", "skip"})  # ...and of these, hardly ever
+_TO_THE_ASSISTANT = frozenset({"pause", "skip", "resume"})  # ...and of these, hardly ever
+# Why a parent ends, skips or pauses may be a not yet ("end it please he's had enough"): the
+# command is what they ask for.
+_GIVING_WAY = frozenset({"stop", "skip", "pause"})
 _IS = "'s"  # "the tap's broken": a reason that says what is going on
 _SO = "so"  # "step back so i can see": what for, not why
 _SORRY = "sorry"
@@ -440,6 +443,7 @@ class IntentMatcher:
         self._statement_starts = frozenset(rules.statement_starts)
         classes = phrases.frames.classes
         self._helping = _Words((*classes.get("helper", ()), *classes.get("help", ())))
+        self._helper = _Words(classes.get("helper", ()))
         self._parent_did = frozenset(classes.get("parent_did", ()))
         self._help = _Words(classes.get("help", ()))
         self._self_words = _Words(classes.get("self", ()))
@@ -455,6 +459,7 @@ class IntentMatcher:
         self._meanwhile = frozenset(rules.meanwhile)
         self._sarcasm = _Words(rules.sarcasm)
         self._detail_starts = frozenset(rules.detail_starts)
+        self._not_details = frozenset(rules.not_details)
         self._exceptions = _Words(rules.exceptions)
         self._names = frozenset(rules.names)
         self._sayings = _Words(rules.sayings)
@@ -777,15 +782,18 @@ class IntentMatcher:
         if (
             reasons
             and reading.intent is None
-            and reading.unsure is None
             and reading.rejected in (None, Rejection.WEAK, Rejection.QUESTION)
         ):
             # A weak reading of the whole is no verdict on its parts ("move on to the next step
             # he's waiting" reads weakly as a next only because of its reason), nor is a
-            # question ("can we go back a step he wasn't ready" asks with a reason).
+            # question ("can we go back a step he wasn't ready" asks with a reason). A whole
+            # asked about settles only as what it was asked about ("she needed help | she's
+            # tired" asked about a not yet).
             command = self._command_with_reason(said, allowed)
-            if command is not None:
-                reading = replace(reading, intent=command, rejected=None)
+            if command is not None and (
+                reading.unsure is None or reading.unsure.name == command.name
+            ):
+                reading = replace(reading, intent=command, rejected=None, unsure=None)
         if reasons and reading.intent is None and reading.unsure is None:
             asked_again = self._repeat_with_reason(said, allowed)
             if asked_again is not None:
@@ -872,10 +880,17 @@ class IntentMatcher:
             return False
         # "...herself | the sock's on the right way round": "the" opens a detail that says
         # what is so, as after a request (`_command_with_reason`).
+        # "...on her own | in the end took her ages": right after who did it alone, any word
+        # may open the detail.
+        after_self = {
+            end
+            for _, end in self._self_words.spans(words)
+            if 3 <= end <= len(words) - 2 and words[end] not in self._not_details
+        }
         starts = [
             i
             for i in range(len(words) - 1, 0, -1)
-            if words[i] in self._detail_starts or self._states_at(words, i)
+            if words[i] in self._detail_starts or self._states_at(words, i) or i in after_self
         ]
         for i in starts[:_MAX_REASON_TRIES]:
             # "she did that step herself | and she was really quick": "and" adds the detail.
@@ -886,6 +901,8 @@ class IntentMatcher:
             detail = " ".join(words[i:])
             if self._to_child_in(detail) or not self._names.isdisjoint(words[i:]):
                 return False
+            if self._others_in(words[i:]):
+                return False  # "...no help from her brother", "her dad just watched": asked
             if _STILL in words[i:]:
                 return False  # "...the top's still dirty" may leave something to do: asked
             rest = self._read_said(detail, allowed, reasons=False)
@@ -893,10 +910,13 @@ class IntentMatcher:
                 return rest.intent.name == "done"
             # A bare "she's done" may be done with something else ("she's done a wee"): the
             # report says who did it alone, or the detail says so.
+            head_words = said_first.split()
             return (
                 rest.unsure is None
-                and not self._negations.found_in(detail)
+                and not self._negated_outside_self(words[i:])
                 and self._self_words.found_in(said_first)
+                # "on his own | he can finish a whole packet": no report, only how
+                and self._self_words.opening_size(head_words) < len(head_words)
             )
         return False
 
@@ -981,7 +1001,12 @@ class IntentMatcher:
         # A duration names a timer as surely as a word of `reason_commands` ("two minute break
         # please he's getting overwhelmed"); "break" alone is too often talk to the child.
         command = not self._reason_commands.isdisjoint(words) or find_duration(words) is not None
-        if not command and not self._negations.found_in(said) and not self._parent_did_in(words):
+        if (
+            not command
+            and not self._negations.found_in(said)
+            and not self._parent_did_in(words)
+            and not self._help.found_in(said)  # "she needed a lot of help | she's poorly"
+        ):
             return None  # most chatter is turned down here, before any reading
         # "step back so i can see" says what for, to someone in the way: no reason after "so".
         # After a request, a reason may open with "the" after a command of two words or more,
@@ -1060,6 +1085,13 @@ class IntentMatcher:
                 # After a command, a reason that only may be a not yet is still a reason
                 # ("stop the routine he's not in the mood").
                 or (head.intent.name not in _REPORTS and rest.rejected is Rejection.WEAK)
+            ):
+                return head.intent
+            if (
+                rest.intent is not None
+                and rest.intent.name == "not_yet"
+                and head.intent.name in _GIVING_WAY
+                and len(said_first.split()) >= 2
             ):
                 return head.intent
             return None
@@ -1275,6 +1307,25 @@ class IntentMatcher:
             or words[start - 1] not in self._hedges
             or not self._child_objects.isdisjoint(words[end:])
             for start, end in self._negations.spans(words)
+        )
+
+    def _negated_outside_self(self, words: list[str]) -> bool:
+        """Whether a negation of `words` stands outside every self-phrase: "took her ages but no
+        help at all" negates nothing of what the child did."""
+        alone = self._self_words.spans(words)
+        return any(
+            not any(a <= start and end <= b for a, b in alone)
+            for start, end in self._negations.spans(words)
+        )
+
+    def _others_in(self, words: list[str]) -> bool:
+        """Whether `words` name someone other than the parent who may have helped ("her
+        brother", "dad"), outside a phrase that says no one did ("nobody helped her")."""
+        alone = self._self_words.spans(words)
+        return any(
+            " ".join(words[start:end]) not in self._parents
+            and not any(a <= start and end <= b for a, b in alone)
+            for start, end in self._helper.spans(words)
         )
 
     def _helped_in(self, words: list[str]) -> bool:

@@ -841,6 +841,11 @@ def test_a_filler_that_says_not_inside_a_report_is_read_as_said(
         ("can we skip it he's tired", "skip"),  # a question with a reason, read by its parts
         ("are you done she's waiting", None),  # ...whose question is to the child
         ("pause she's spilt her water", "pause"),  # one word of pause or skip takes a reason
+        ("end it please he's had enough", "stop"),  # a not yet as why it ends
+        ("stop he's had enough", None),  # ...not after one word of stop
+        ("stop the session he gave up", "stop"),
+        ("skip it she couldn't do it", None),  # the whole is asked about as a not yet
+        ("she needed a lot of help she's poorly", "not_yet"),  # help reported, then why
     ],
 )
 def test_a_command_with_a_reason_after_it(
@@ -1061,6 +1066,14 @@ def test_a_not_yet_with_the_story_of_it(
         ("she did it herself except the lid", None),  # a part left out
         ("she did it herself she needed help with the lid", "not_yet"),  # help after all
         ("she did it herself yesterday", None),  # another time
+        ("she did it on her own after a little wobble", "done"),  # after who did it alone
+        ("he washed his hands himself soap and everything", "done"),
+        ("she did it herself at granny's last weekend", None),  # ...but never another place
+        ("he did it himself only at five", None),  # ...or time
+        ("she did her buttons herself no help from her brother", None),  # someone else named
+        ("she did it on her own but then the", None),  # cut off
+        ("she did it on her own she wobbled a bit but no help at all", "done"),  # "no help"
+        ("on his own he can finish a whole packet no problem", None),  # how, with no report
     ],
 )
 def test_a_done_with_a_detail_of_how_it_went(
