@@ -1085,6 +1085,13 @@ class IntentMatcher:
                 # After a command, a reason that only may be a not yet is still a reason
                 # ("stop the routine he's not in the mood").
                 or (head.intent.name not in _REPORTS and rest.rejected is Rejection.WEAK)
+                # ...and after a not yet, one that only may be a not yet agrees with it ("not
+                # yet | she is still trying").
+                or (
+                    head.intent.name == "not_yet"
+                    and rest.unsure is not None
+                    and rest.unsure.name == "not_yet"
+                )
             ):
                 return head.intent
             if (

@@ -831,6 +831,7 @@ def test_a_filler_that_says_not_inside_a_report_is_read_as_said(
         ("she didn't manage it sure she's wrecked", "not_yet"),
         ("not yet he's asleep", None),  # a bare "not yet" with a reason answers anyone
         ("not yet she's still faffing about", "not_yet"),  # ...but "still" keeps to the step
+        ("not yet she is still trying", "not_yet"),  # ...though it may only be a not yet
         ("move on to the next step he's waiting", "next"),  # the whole reads weakly: no verdict
         ("stop the routine he's not in the mood", "stop"),  # a reason that only may be a not yet
         ("skip it she's not done", None),  # ...but a clear one: neither is taken
