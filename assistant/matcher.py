@@ -112,6 +112,9 @@ _TO_THE_ASSISTANT = frozenset({"pause", "skip", "resume"})  # ...and of these, h
 # Why a parent ends, skips or pauses may be a not yet ("end it please he's had enough"): the
 # command is what they ask for.
 _GIVING_WAY = frozenset({"stop", "skip", "pause"})
+# ...and a reason may read as a resume or a repeat when it says how things stand ("we're back",
+# "i missed the instructions").
+_STATED = frozenset({"resume", "repeat"})
 _IS = "'s"  # "the tap's broken": a reason that says what is going on
 _SO = "so"  # "step back so i can see": what for, not why
 _SORRY = "sorry"
@@ -1101,6 +1104,16 @@ class IntentMatcher:
                 and len(said_first.split()) >= 2
             ):
                 return head.intent
+            if (
+                rest.intent is not None
+                and rest.intent.name in _STATED
+                and head.intent.name not in _REPORTS
+                and rest.intent.name != head.intent.name
+            ):
+                # "resume the timer | we're back", "go back one step | i missed the
+                # instructions": a reason opening with "we're" or "i" that reads as a command
+                # says how things stand.
+                return head.intent
             return None
         return None
 
@@ -1252,7 +1265,7 @@ class IntentMatcher:
         if name is None and heard.unaided and not heard.no_outcome:
             name = self._report_of(heard.unaided)
         if name is None and not heard.no_outcome:
-            name = self._done_after_but(heard.heard)
+            name = self._done_after_but(heard.heard) or self._not_yet_after_but(heard.heard)
         if name is None and not heard.no_outcome:
             name = self._conceded(heard.heard)
         if name is None and not heard.no_outcome:
@@ -1283,6 +1296,20 @@ class IntentMatcher:
             return None
         after = " ".join(words[at + 1 :])
         return "done" if self._report_of(after, listed=True) == "done" else None
+
+    def _not_yet_after_but(self, text: str) -> str | None:
+        """*not yet* when a report of help or of the parent doing it closes what was said after
+        "but": "she tried but her sister had to help her with the zip", "she almost had it but
+        i had to pull it up for her". Whatever came before, a not yet after "but" stands; not
+        when another time is told of (talk to the child is turned down before any frame)."""
+        words = text.split()
+        at = _last_at(words, _BUT)
+        if at < 1 or at == len(words) - 1 or self._elsewhen.found_in(text):
+            return None
+        after = " ".join(words[at + 1 :])
+        if not (self._helped_in(words[at + 1 :]) or self._parent_did_in(words[at + 1 :])):
+            return None
+        return "not_yet" if self._report_of(after, listed=True) == "not_yet" else None
 
     def _conceded(self, text: str) -> str | None:
         """The outcome of a report closed by a concession (`concessions`): "she did the

@@ -832,6 +832,9 @@ def test_a_filler_that_says_not_inside_a_report_is_read_as_said(
         ("not yet he's asleep", None),  # a bare "not yet" with a reason answers anyone
         ("not yet she's still faffing about", "not_yet"),  # ...but "still" keeps to the step
         ("not yet she is still trying", "not_yet"),  # ...though it may only be a not yet
+        ("go back one step i missed the instructions", "previous"),  # how things stand
+        ("cancel the break we're ready", "timer_cancel"),
+        ("she didn't do it i missed the instructions", None),  # ...never after a report
         ("move on to the next step he's waiting", "next"),  # the whole reads weakly: no verdict
         ("stop the routine he's not in the mood", "stop"),  # a reason that only may be a not yet
         ("skip it she's not done", None),  # ...but a clear one: neither is taken
@@ -853,7 +856,18 @@ def test_a_command_with_a_reason_after_it(
     matcher: IntentMatcher, text: str, intent: str | None
 ) -> None:
     allowed = frozenset(
-        {"done", "not_yet", "next", "skip", "stop", "pause", "timer_pause", "timer_start"}
+        {
+            "done",
+            "not_yet",
+            "next",
+            "previous",
+            "skip",
+            "stop",
+            "pause",
+            "timer_pause",
+            "timer_start",
+            "timer_cancel",
+        }
     )
     assert reads_as(matcher, text, allowed) == intent, text
 
@@ -902,6 +916,10 @@ def test_a_report_closed_by_a_concession_is_read_without_it(
         ("it wasn't pretty and he couldn't do the zip but he did it", None),
         ("it wasn't all her but she did it", None),  # a hedge of the child's doing
         ("you were slow but you did it", None),  # said to the child
+        ("she tried but her sister had to help her with the zip", "not_yet"),  # help after it
+        ("she almost had it but i had to pull it up for her", "not_yet"),  # the parent did it
+        ("you tried but i had to help you", None),  # said to the child
+        ("she tried yesterday but i had to help her", None),  # another time
     ],
 )
 def test_a_report_of_the_child_after_but_decides(
