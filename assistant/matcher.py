@@ -718,11 +718,12 @@ class IntentMatcher:
     def _helped_outside_self(self, words: list[str]) -> bool:
         """Whether a help word of `words` stands outside every self-phrase: "no help at all" and
         "without any help" say there was none."""
+        return self._outside_self(words, self._help.spans(words))
+
+    def _outside_self(self, words: list[str], spans: Iterable[tuple[int, int]]) -> bool:
+        """Whether one of `spans` of `words` stands outside every self-phrase of them."""
         alone = self._self_words.spans(words)
-        return any(
-            not any(a <= start and end <= b for a, b in alone)
-            for start, end in self._help.spans(words)
-        )
+        return any(not any(a <= start and end <= b for a, b in alone) for start, end in spans)
 
     def _without_closing_no(self, said: str) -> str:
         """`said` without a closing "no" (or "so no"): "he got upset and gave up so no"."""
@@ -881,8 +882,6 @@ class IntentMatcher:
             or self._helped_outside_self(words)
         ):
             return False
-        # "...herself | the sock's on the right way round": "the" opens a detail that says
-        # what is so, as after a request (`_command_with_reason`).
         # "...on her own | in the end took her ages": right after who did it alone, any word
         # may open the detail.
         after_self = {
@@ -890,6 +889,8 @@ class IntentMatcher:
             for _, end in self._self_words.spans(words)
             if 3 <= end <= len(words) - 2 and words[end] not in self._not_details
         }
+        # "...herself | the sock's on the right way round": "the" opens a detail that says
+        # what is so, as after a request (`_command_with_reason`).
         starts = [
             i
             for i in range(len(words) - 1, 0, -1)
@@ -916,7 +917,8 @@ class IntentMatcher:
             head_words = said_first.split()
             return (
                 rest.unsure is None
-                and not self._negated_outside_self(words[i:])
+                # "...but no help at all" negates nothing of what the child did
+                and not self._outside_self(words[i:], self._negations.spans(words[i:]))
                 and self._self_words.found_in(said_first)
                 # "on his own | he can finish a whole packet": no report, only how
                 and self._self_words.opening_size(head_words) < len(head_words)
@@ -1083,38 +1085,7 @@ class IntentMatcher:
             if self._to_child_in(reason):
                 return None  # "stop it you're hurting him" is said to the child
             rest = self._read_said(reason, None, reasons=False)
-            if rest.intent is None and (
-                (rest.unsure is None and rest.rejected is None)
-                # After a command, a reason that only may be a not yet is still a reason
-                # ("stop the routine he's not in the mood").
-                or (head.intent.name not in _REPORTS and rest.rejected is Rejection.WEAK)
-                # ...and after a not yet, one that only may be a not yet agrees with it ("not
-                # yet | she is still trying").
-                or (
-                    head.intent.name == "not_yet"
-                    and rest.unsure is not None
-                    and rest.unsure.name == "not_yet"
-                )
-            ):
-                return head.intent
-            if (
-                rest.intent is not None
-                and rest.intent.name == "not_yet"
-                and head.intent.name in _GIVING_WAY
-                and len(said_first.split()) >= 2
-            ):
-                return head.intent
-            if (
-                rest.intent is not None
-                and rest.intent.name in _STATED
-                and head.intent.name not in _REPORTS
-                and rest.intent.name != head.intent.name
-            ):
-                # "resume the timer | we're back", "go back one step | i missed the
-                # instructions": a reason opening with "we're" or "i" that reads as a command
-                # says how things stand.
-                return head.intent
-            return None
+            return head.intent if _is_reason(head.intent.name, rest, said_first) else None
         return None
 
     def match(self, text: str, allowed: AbstractSet[str] | None = None) -> Intent | None:
@@ -1343,24 +1314,15 @@ class IntentMatcher:
             for start, end in self._negations.spans(words)
         )
 
-    def _negated_outside_self(self, words: list[str]) -> bool:
-        """Whether a negation of `words` stands outside every self-phrase: "took her ages but no
-        help at all" negates nothing of what the child did."""
-        alone = self._self_words.spans(words)
-        return any(
-            not any(a <= start and end <= b for a, b in alone)
-            for start, end in self._negations.spans(words)
-        )
-
     def _others_in(self, words: list[str]) -> bool:
         """Whether `words` name someone other than the parent who may have helped ("her
         brother", "dad"), outside a phrase that says no one did ("nobody helped her")."""
-        alone = self._self_words.spans(words)
-        return any(
-            " ".join(words[start:end]) not in self._parents
-            and not any(a <= start and end <= b for a, b in alone)
+        others = [
+            (start, end)
             for start, end in self._helper.spans(words)
-        )
+            if " ".join(words[start:end]) not in self._parents
+        ]
+        return self._outside_self(words, others)
 
     def _helped_in(self, words: list[str]) -> bool:
         """Whether `words` name help or a helper ("i helped a bit", "mum did the top"), not a
@@ -2258,6 +2220,27 @@ def _lexicon(phrases: IntentPhrases) -> frozenset[str]:
     # ("mou" of "mou chotto" said alone is still a word no one here knows).
     entries.extend(meant for _, meant in phrases.local_words)
     return frozenset(w for e in entries for w in e.split())
+
+
+def _is_reason(command: str, rest: Reading, said_first: str) -> bool:
+    """Whether `rest`, read alone, is a reason after the command or not yet `command` (said
+    as `said_first`) rather than something more said."""
+    if rest.intent is None:
+        return (
+            (rest.unsure is None and rest.rejected is None)
+            # After a command, a reason that only may be a not yet is still a reason ("stop the
+            # routine he's not in the mood")...
+            or (command not in _REPORTS and rest.rejected is Rejection.WEAK)
+            # ...and after a not yet, one that only may be a not yet agrees with it ("not yet |
+            # she is still trying").
+            or (command == "not_yet" and rest.unsure is not None and rest.unsure.name == command)
+        )
+    if rest.intent.name == "not_yet":
+        # Why a parent ends, skips or pauses ("end it please | he's had enough").
+        return command in _GIVING_WAY and len(said_first.split()) >= 2
+    # "resume the timer | we're back", "go back one step | i missed the instructions": a reason
+    # opening with "we're" or "i" that reads as a command says how things stand.
+    return rest.intent.name in _STATED and command not in _REPORTS and rest.intent.name != command
 
 
 def _last_at(words: list[str], word: str) -> int:
