@@ -959,11 +959,24 @@ class IntentMatcher:
                 if self._missed_past.isdisjoint(why) or self._vocatives.found_in(" ".join(asked)):
                     continue  # "sorry hon can you repeat that" asks a partner
                 head = self._read_said(" ".join(asked), allowed, reasons=False)
-                if head.intent is None or head.intent.name != "repeat":
+                if head.intent is not None:
+                    intent = head.intent
+                elif (
+                    # "one more time please | i was in the other room": a weak request, asked
+                    # politely, is a repeat when why it was missed follows.
+                    head.rejected is Rejection.WEAK
+                    and head.candidates
+                    and head.candidates[0].name == "repeat"
+                    and asked[-1] == _PLEASE
+                ):
+                    intent = Intent("repeat", {}, head.candidates[0].score)
+                else:
+                    continue
+                if intent.name != "repeat":
                     continue
                 rest = self._read_said(" ".join(why), None, reasons=False)
                 if rest.intent is None and rest.unsure is None:
-                    return head.intent
+                    return intent
         return None
 
     def _next_after_own_step(self, said: str, allowed: AbstractSet[str] | None) -> bool:
@@ -1074,7 +1087,11 @@ class IntentMatcher:
                 and (
                     words[i - 1] != _PLEASE
                     or not (words[i] in self._reason_starts or self._states_at(words, i))
-                    or head.intent.name in _TO_CHILDREN_TOO
+                    or (
+                        head.intent.name in _TO_CHILDREN_TOO
+                        # "continue please the call's finished": a next said as "continue"
+                        and (head.intent.name != _NEXT or _NEXT in said_first.split())
+                    )
                 )
             ):
                 # "next we're gonna do the shoes", "hang on he's still going", "again please

@@ -833,6 +833,8 @@ def test_a_filler_that_says_not_inside_a_report_is_read_as_said(
         ("not yet she's still faffing about", "not_yet"),  # ...but "still" keeps to the step
         ("not yet she is still trying", "not_yet"),  # ...though it may only be a not yet
         ("go back one step i missed the instructions", "previous"),  # how things stand
+        ("continue please the call's finished", "next"),  # a next said as "continue"
+        ("next please the kettle's boiling", None),  # ..."next please" is said to children
         ("cancel the break we're ready", "timer_cancel"),
         ("she didn't do it i missed the instructions", None),  # ...never after a report
         ("move on to the next step he's waiting", "next"),  # the whole reads weakly: no verdict
@@ -1119,6 +1121,9 @@ def test_an_outcome_after_a_mocking_opening_is_asked_about(
         ("say it again she was finished", None),  # a report after it is no reason
         ("sorry what was that i didn't catch it over the tap", "repeat"),
         ("say it again she didn't do it", None),  # "didn't" of the child is a report
+        ("one more time please i was in the other room", "repeat"),  # weak, polite, then why
+        ("one more time please you weren't listening", None),  # ...why, said to the child
+        ("one more time i was in the other room", None),  # ...not without "please"
     ],
 )
 def test_a_repeat_with_why_it_was_missed(
