@@ -898,7 +898,8 @@ class IntentMatcher:
         ]
         for i in starts[:_MAX_REASON_TRIES]:
             # "she did that step herself | and she was really quick": "and" adds the detail.
-            said_first = " ".join(words[: i - 1] if words[i - 1] == _AND else words[:i])
+            head_words = words[: i - 1] if words[i - 1] == _AND else words[:i]
+            said_first = " ".join(head_words)
             head = self._read_said(said_first, allowed, reasons=False)
             if head.intent is None or head.intent.name != "done":
                 continue
@@ -914,7 +915,6 @@ class IntentMatcher:
                 return rest.intent.name == "done"
             # A bare "she's done" may be done with something else ("she's done a wee"): the
             # report says who did it alone, or the detail says so.
-            head_words = said_first.split()
             return (
                 rest.unsure is None
                 # "...but no help at all" negates nothing of what the child did
@@ -1090,7 +1090,7 @@ class IntentMatcher:
                     or (
                         head.intent.name in _TO_CHILDREN_TOO
                         # "continue please the call's finished": a next said as "continue"
-                        and (head.intent.name != _NEXT or _NEXT in said_first.split())
+                        and (head.intent.name != _NEXT or _NEXT in words[:i])
                     )
                 )
             ):
@@ -1294,9 +1294,10 @@ class IntentMatcher:
         at = _last_at(words, _BUT)
         if at < 1 or at == len(words) - 1 or self._elsewhen.found_in(text):
             return None
-        after = " ".join(words[at + 1 :])
-        if not (self._helped_in(words[at + 1 :]) or self._parent_did_in(words[at + 1 :])):
+        # A parent who did some of it is a helper too ("i had to pull it up for her").
+        if not self._helped_in(words[at + 1 :]):
             return None
+        after = " ".join(words[at + 1 :])
         return "not_yet" if self._report_of(after, listed=True) == "not_yet" else None
 
     def _conceded(self, text: str) -> str | None:
