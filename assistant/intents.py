@@ -121,6 +121,10 @@ class WordRules:
     reason_starts: tuple[str, ...] = ()
     """Words a reason after a command opens with ("skip that one he's too tired", "pause the
     doorbell's gone"): a command followed by a reason that reads as nothing is the command."""
+    not_yet_reason_starts: tuple[str, ...] = ()
+    """Words that open a reason after a not yet of the child that ends with its object ("she
+    didn't finish it | her arms got tired"), and only there: elsewhere they open an object
+    ("skip her teeth", "she's not done her homework")."""
     reason_commands: tuple[str, ...] = ()
     """Words a command must have to take a reason after it (`reason_starts`)."""
     statement_starts: tuple[str, ...] = ()

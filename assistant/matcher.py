@@ -115,6 +115,7 @@ _GIVING_WAY = frozenset({"stop", "skip", "pause"})
 # ...and a reason may read as a resume or a repeat when it says how things stand ("we're back",
 # "i missed the instructions").
 _STATED = frozenset({"resume", "repeat"})
+_ENDS_OBJECT = frozenset({"it", "that", "this", "them", "up"})  # "...finish it | her arms..."
 _IS = "'s"  # "the tap's broken": a reason that says what is going on
 _SO = "so"  # "step back so i can see": what for, not why
 _SORRY = "sorry"
@@ -443,6 +444,7 @@ class IntentMatcher:
                     if word in minor and len(words) >= 3:
                         self._trimmed.add(name, " ".join(words[:i] + words[i + 1 :]))
         self._reason_starts = frozenset(rules.reason_starts)
+        self._not_yet_reason_starts = frozenset(rules.not_yet_reason_starts)
         self._statement_starts = frozenset(rules.statement_starts)
         classes = phrases.frames.classes
         self._helping = _Words((*classes.get("helper", ()), *classes.get("help", ())))
@@ -989,6 +991,8 @@ class IntentMatcher:
         if allowed is None or "next" not in allowed or "not_yet" in allowed:
             return False
         words = said.split()
+        if words and words[-1] == _PLEASE:
+            words = words[:-1]  # "that's my part move on please"
         for size in range(_MAX_CLOSER, 0, -1):
             if len(words) <= size:
                 continue
@@ -998,7 +1002,9 @@ class IntentMatcher:
                 head = " ".join(words[size:])  # "next one i've put the toothpaste on"
             else:
                 continue
-            return self._own_step.found_in(head) and not (
+            # "next step the bread's buttered" tells what is so, as "i've" does.
+            told = self._own_step.found_in(head) or self._states_at(head.split(), 0)
+            return told and not (
                 self._addressee.found_in(head)
                 or self._third_person.opens(head)
                 or self._negations.found_in(head)
@@ -1036,6 +1042,8 @@ class IntentMatcher:
             i
             for i in range(len(words) - 2, 0, -1)
             if (words[i] in self._reason_starts and words[i - 1] != _SO)
+            # "she didn't finish it | her arms got tired", never "she's not done | her homework"
+            or (words[i] in self._not_yet_reason_starts and words[i - 1] in _ENDS_OBJECT)
             or words[i - 1] == _PLEASE
             or (request and i - request >= 2 and self._states_at(words, i))
         ]
@@ -1052,6 +1060,12 @@ class IntentMatcher:
                 # Only a next as listed, and not "next thing": "next thing you know we'll be
                 # late", "next thing we pack the lunch" tell what comes, to anyone.
                 continue
+            if (
+                head.intent.name != "not_yet"
+                and words[i] in self._not_yet_reason_starts
+                and words[i - 1] != _PLEASE
+            ):
+                continue  # "skip it her teeth are done": not of the child's not yet
             if head.intent.name == "not_yet":
                 # Of the child, not a bare "not yet" ("not yet he's asleep" answers anyone), and
                 # over: "she's not done yet she's still going" is a wait.

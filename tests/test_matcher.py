@@ -1043,6 +1043,10 @@ def test_a_learners_is_done_before_a_report_tells(
         ("toothpaste is on next", "next"),
         ("my part's done go on", "next"),
         ("next one i've put the toothpaste on", "next"),  # or the next first
+        ("next step the bread's buttered", "next"),  # what is so tells it too
+        ("next part i've rinsed the cup", "next"),
+        ("that's my part move on please", "next"),
+        ("next the kids want their shoes", None),  # no statement of what is so
         ("she goes next", None),  # turn-taking
         ("next she's got her coat on", None),
         ("you put the lid on next", None),  # said to the child
@@ -1073,6 +1077,23 @@ def test_a_report_then_next_at_the_childs_step_is_not_read_as_next(
     ],
 )
 def test_a_not_yet_with_the_story_of_it(
+    matcher: IntentMatcher, text: str, intent: str | None
+) -> None:
+    assert reads_as(matcher, text, ALLOWED[Phase.CHILD_STEP]) == intent, text
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("she didn't finish it her arms got tired", "not_yet"),  # after the object, a reason
+        ("he couldn't do it his fingers were too cold", "not_yet"),
+        ("she's not done her homework", None),  # right after the verb, the object
+        ("she didn't finish it her brother did", "not_yet"),  # (a not yet either way)
+        ("can you skip it her teeth are done", None),  # never after a command
+        ("could you pause please his sister needs me", "pause"),  # ...but after "please"
+    ],
+)
+def test_his_or_her_opens_a_reason_only_after_a_not_yet_of_the_child(
     matcher: IntentMatcher, text: str, intent: str | None
 ) -> None:
     assert reads_as(matcher, text, ALLOWED[Phase.CHILD_STEP]) == intent, text
