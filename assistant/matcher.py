@@ -452,6 +452,7 @@ class IntentMatcher:
         self._parent_did = frozenset(classes.get("parent_did", ()))
         self._help = _Words(classes.get("help", ()))
         self._self_words = _Words(classes.get("self", ()))
+        self._actions = _Words(classes.get("action", ()))
         self._verdicts = frozenset(self._without_fillers(phrases.frames.verdicts))
         self._concessions = _Words(phrases.frames.concessions)
         self._elsewhen = _Words(rules.elsewhen)
@@ -909,7 +910,7 @@ class IntentMatcher:
             if self._to_child_in(detail) or not self._names.isdisjoint(words[i:]):
                 return False
             if self._others_in(words[i:]):
-                return False  # "...no help from her brother", "her dad just watched": asked
+                return False  # "...no help from her brother": asked
             if _STILL in words[i:]:
                 return False  # "...the top's still dirty" may leave something to do: asked
             rest = self._read_said(detail, allowed, reasons=False)
@@ -917,15 +918,27 @@ class IntentMatcher:
                 return rest.intent.name == "done"
             # A bare "she's done" may be done with something else ("she's done a wee"): the
             # report says who did it alone, or the detail says so.
+            told_alone = (
+                self._self_words.found_in(said_first)
+                # "on his own | he can finish a whole packet": no report, only how
+                and self._self_words.opening_size(head_words) < len(head_words)
+            ) or (
+                # "done | he found the armholes himself": the detail is the child's report of
+                # what they did, not of what they can or want to do
+                self._self_words.found_in(detail) and self._did_at(words, i)
+            )
             return (
                 rest.unsure is None
                 # "...but no help at all" negates nothing of what the child did
                 and not self._outside_self(words[i:], self._negations.spans(words[i:]))
-                and self._self_words.found_in(said_first)
-                # "on his own | he can finish a whole packet": no report, only how
-                and self._self_words.opening_size(head_words) < len(head_words)
+                and told_alone
             )
         return False
+
+    def _did_at(self, words: list[str], i: int) -> bool:
+        """Whether a report of what the child did opens at `words[i]` ("he found ...")."""
+        who = self._third_person.opening_size(words[i:])
+        return who > 0 and self._actions.opens(" ".join(words[i + who :]))
 
     def _states_at(self, words: list[str], i: int) -> bool:
         """Whether a statement of what is so opens at `words[i]` ("the tap's broken")."""

@@ -532,7 +532,7 @@ def test_a_not_phrase_needs_a_negation_heard(matcher: IntentMatcher) -> None:
 
 
 def test_a_repeated_class_in_a_frame_is_bounded(matcher: IntentMatcher) -> None:
-    many = " ".join(["the"] * 9)  # `_MAX_REPEAT` (8) words at most
+    many = " ".join(["the"] * 10)  # one `<routine_word>` and `_MAX_REPEAT` (8) more at most
     assert matcher.match(f"he brushed {many} himself") is None
     found = matcher.match("he brushed the the himself")
     assert found is not None and found.name == "done"
@@ -1117,6 +1117,10 @@ def test_his_or_her_opens_a_reason_only_after_a_not_yet_of_the_child(
         ("she did it on her own but then the", None),  # cut off
         ("she did it on her own she wobbled a bit but no help at all", "done"),  # "no help"
         ("on his own he can finish a whole packet no problem", None),  # how, with no report
+        ("done he found the armholes himself", "done"),  # the detail is the child's report
+        ("done he wants to do it himself", None),  # ...of what they did, not want to do
+        ("she did it herself her sister just watched", "done"),  # someone who did nothing
+        ("she's done it her brother was watching but he didn't help", "done"),
     ],
 )
 def test_a_done_with_a_detail_of_how_it_went(
