@@ -109,9 +109,9 @@ _NEXT = "next"
 _THING = "thing"
 _TO_CHILDREN_TOO = frozenset({"stop", "repeat", "next"})  # one word of these is often to a child
 _TO_THE_ASSISTANT = frozenset({"pause", "skip", "resume"})  # ...and of these, hardly ever
-# Why a parent ends, skips or pauses may be a not yet ("end it please he's had enough"): the
-# command is what they ask for.
-_GIVING_WAY = frozenset({"stop", "skip", "pause"})
+# Why a parent ends, skips, pauses or goes back may be a not yet ("end it please he's had
+# enough", "back one step she missed the rinse"): the command is what they ask for.
+_GIVING_WAY = frozenset({"stop", "skip", "pause", "previous"})
 # ...and a reason may read as a resume or a repeat when it says how things stand ("we're back",
 # "i missed the instructions").
 _STATED = frozenset({"resume", "repeat"})
@@ -2281,7 +2281,7 @@ def _is_reason(command: str, rest: Reading, said_first: str) -> bool:
             or (command == "not_yet" and rest.unsure is not None and rest.unsure.name == command)
         )
     if rest.intent.name == "not_yet":
-        # Why a parent ends, skips or pauses ("end it please | he's had enough").
+        # Why a parent ends, skips, pauses or goes back ("end it please | he's had enough").
         return command in _GIVING_WAY and len(said_first.split()) >= 2
     # "resume the timer | we're back", "go back one step | i missed the instructions": a reason
     # opening with "we're" or "i" that reads as a command says how things stand.

@@ -635,11 +635,22 @@ def test_the_childs_name_changes_no_word_rule(matcher: IntentMatcher, text: str)
         ("she had a meltdown and didn't do it", "not_yet"),
         ("that's done she did it herself", "done"),
         ("needed help his nan did the velcro", "not_yet"),  # a helper of the child's opens one
+        ("not by himself his brother helped", "not_yet"),
+        ("not quite she missed the back teeth", "not_yet"),  # a part missed
     ],
 )
 def test_two_reports_in_one(matcher: IntentMatcher, text: str, intent: str) -> None:
     found = matcher.match(text, frozenset({"done", "not_yet"}))
     assert found is not None and found.name == intent, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["nana did his shoes for him", "his brother helped", "his dad helped him with the buttons"],
+)
+def test_help_from_others_in_the_household_is_not_yet(matcher: IntentMatcher, text: str) -> None:
+    found = matcher.match(text, frozenset({"done", "not_yet"}))
+    assert found is not None and found.name == "not_yet", text
 
 
 @pytest.mark.parametrize(
@@ -851,6 +862,7 @@ def test_a_filler_that_says_not_inside_a_report_is_read_as_said(
         ("end it please he's had enough", "stop"),  # a not yet as why it ends
         ("stop he's had enough", None),  # ...not after one word of stop
         ("stop the session he gave up", "stop"),
+        ("back one step she missed the rinse", "previous"),  # ...or it goes back
         ("skip it she couldn't do it", None),  # the whole is asked about as a not yet
         ("she needed a lot of help she's poorly", "not_yet"),  # help reported, then why
     ],
