@@ -145,9 +145,11 @@ def test_a_polite_request_still_reaches_other_commands(matcher: IntentMatcher) -
 
 
 def test_a_listed_phrase_may_open_like_a_question(matcher: IntentMatcher) -> None:
-    found = matcher.match("did it on her own")
-    assert found is not None and found.name == "done"
+    for report in ("did it on her own", "did it himself no fuss"):
+        found = matcher.match(report)
+        assert found is not None and found.name == "done", report
     assert matcher.match("did she do it") is None
+    assert matcher.match("did she do it herself") is None
 
 
 def test_a_fuzzy_done_needs_words_really_heard(matcher: IntentMatcher) -> None:
