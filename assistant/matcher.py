@@ -990,7 +990,9 @@ class IntentMatcher:
                 if intent.name != "repeat":
                     continue
                 rest = self._read_said(" ".join(why), None, reasons=False)
-                if rest.intent is None and rest.unsure is None:
+                # "...he didn't hear" may be asked about as a not yet alone: after a request
+                # to repeat it says why it was missed.
+                if rest.intent is None and (rest.unsure is None or rest.unsure.name != "done"):
                     return intent
         return None
 
@@ -1003,9 +1005,8 @@ class IntentMatcher:
         and no question."""
         if allowed is None or "next" not in allowed or "not_yet" in allowed:
             return False
-        words = said.split()
-        if words and words[-1] == _PLEASE:
-            words = words[:-1]  # "that's my part move on please"
+        # "that's my part move on please", "next please the bread's ready"
+        words = [w for w in said.split() if w != _PLEASE]
         for size in range(_MAX_CLOSER, 0, -1):
             if len(words) <= size:
                 continue
@@ -1051,15 +1052,21 @@ class IntentMatcher:
         # verb, "the" opens its object ("can you stop the washing machine"), and with no "'s"
         # a place ("can you go back to the shop for milk").
         request = self._requests.opening_size(words)  # words of "can you", 0 if none
-        starts = [
+        any_head = {
             i
             for i in range(len(words) - 2, 0, -1)
             if (words[i] in self._reason_starts and words[i - 1] != _SO)
-            # "she didn't finish it | her arms got tired", never "she's not done | her homework"
-            or (words[i] in self._not_yet_reason_starts and words[i - 1] in _ENDS_OBJECT)
             or words[i - 1] == _PLEASE
             or (request and i - request >= 2 and self._states_at(words, i))
-        ]
+        }
+        # "she didn't finish it | her arms got tired", never "she's not done | her homework":
+        # only after a not yet of the child that ends with its object.
+        after_not_yet = {
+            i
+            for i in range(len(words) - 2, 0, -1)
+            if words[i] in self._not_yet_reason_starts and words[i - 1] in _ENDS_OBJECT
+        }
+        starts = sorted(any_head | after_not_yet, reverse=True)
         for i in starts[:_MAX_REASON_TRIES]:  # the longest command first
             said_first = " ".join(words[:i])
             if self._vocatives.found_in(said_first):
@@ -1073,11 +1080,7 @@ class IntentMatcher:
                 # Only a next as listed, and not "next thing": "next thing you know we'll be
                 # late", "next thing we pack the lunch" tell what comes, to anyone.
                 continue
-            if (
-                head.intent.name != "not_yet"
-                and words[i] in self._not_yet_reason_starts
-                and words[i - 1] != _PLEASE
-            ):
+            if head.intent.name != "not_yet" and i not in any_head:
                 continue  # "skip it her teeth are done": not of the child's not yet
             if head.intent.name == "not_yet":
                 # Of the child, not a bare "not yet" ("not yet he's asleep" answers anyone), and
