@@ -651,6 +651,7 @@ def test_two_reports_in_one(matcher: IntentMatcher, text: str, intent: str) -> N
         "his brother helped",
         "his dad helped him with the buttons",
         "he's after giving up on the socks",  # Irish English: he has just given up
+        "he did not do his apu did it",  # a grown-up of the household did it
     ],
 )
 def test_help_from_others_or_giving_up_is_not_yet(matcher: IntentMatcher, text: str) -> None:
