@@ -144,6 +144,12 @@ def test_a_polite_request_still_reaches_other_commands(matcher: IntentMatcher) -
     assert found is not None and found.name == "repeat"
 
 
+def test_asking_to_have_time_is_a_request(matcher: IntentMatcher) -> None:
+    found = matcher.match("can we have two more minutes on the timer")
+    assert found is not None and found.name == "timer_add" and found.slots == {"seconds": 120}
+    assert matcher.match("can i have a biscuit") is None
+
+
 def test_a_listed_phrase_may_open_like_a_question(matcher: IntentMatcher) -> None:
     found = matcher.match("did it on her own")
     assert found is not None and found.name == "done"
