@@ -111,7 +111,7 @@ _TO_CHILDREN_TOO = frozenset({"stop", "repeat", "next"})  # one word of these is
 _TO_THE_ASSISTANT = frozenset({"pause", "skip", "resume"})  # ...and of these, hardly ever
 # Why a parent ends, skips, pauses or goes back may be a not yet ("end it please he's had
 # enough", "back one step she missed the rinse"): the command is what they ask for.
-_GIVING_WAY = frozenset({"stop", "skip", "pause", "previous"})
+_WHY_NOT_YET = frozenset({"stop", "skip", "pause", "previous"})
 # ...and a reason may read as a resume or a repeat when it says how things stand ("we're back",
 # "i missed the instructions").
 _STATED = frozenset({"resume", "repeat"})
@@ -2285,7 +2285,7 @@ def _is_reason(command: str, rest: Reading, said_first: str) -> bool:
         )
     if rest.intent.name == "not_yet":
         # Why a parent ends, skips, pauses or goes back ("end it please | he's had enough").
-        return command in _GIVING_WAY and len(said_first.split()) >= 2
+        return command in _WHY_NOT_YET and len(said_first.split()) >= 2
     # "resume the timer | we're back", "go back one step | i missed the instructions": a reason
     # opening with "we're" or "i" that reads as a command says how things stand.
     return rest.intent.name in _STATED and command not in _REPORTS and rest.intent.name != command
