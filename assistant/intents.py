@@ -171,6 +171,10 @@ class WordRules:
     elsewhen: tuple[str, ...] = ()
     """Words of another time or place ("yesterday", "at school"): a long report with one is no
     report of this step."""
+    today: tuple[str, ...] = ()
+    """Words of today ("this morning"): a report with one is of this step, but told with a detail
+    after it it may be the story of earlier today ("she did it all herself this morning | i was so
+    proud"), so it is asked about."""
     minor: tuple[str, ...] = ()
     """Small words ("the", "it", "my") that cost little when added or left out: "say it again"
     reads as "say again" (fsticuffs charges stop words 0.1 instead of a whole word)."""

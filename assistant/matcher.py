@@ -456,6 +456,7 @@ class IntentMatcher:
         self._verdicts = frozenset(self._without_fillers(phrases.frames.verdicts))
         self._concessions = _Words(phrases.frames.concessions)
         self._elsewhen = _Words(rules.elsewhen)
+        self._today = _Words(rules.today)
         self._pause_named = _Words(rules.pause_named)
         self._asks_child = _Words(rules.asks_child)
         self._answers = _Words(rules.answers)
@@ -879,6 +880,7 @@ class IntentMatcher:
         if (
             self._exceptions.found_in(said)
             or self._elsewhen.found_in(said)
+            or self._today.found_in(said)
             or not self._partial.isdisjoint(words)
             or self._questions.opens(said)
             or self._parent_did_in(words, meanwhile=False)

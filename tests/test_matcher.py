@@ -1146,6 +1146,8 @@ def test_his_or_her_opens_a_reason_only_after_a_not_yet_of_the_child(
         ("on his own he can finish a whole packet no problem", None),  # how, with no report
         ("done he found the armholes himself", "done"),  # the detail is the child's report
         ("done he wants to do it himself", None),  # ...of what they did, not want to do
+        ("she did it all herself this morning actually i was so proud", None),  # a story?
+        ("she did it all herself this morning", "done"),  # ...but today is now without one
         ("she did it herself her sister just watched", "done"),  # someone who did nothing
         ("she's done it her brother was watching but he didn't help", "done"),
         ("both shoes on by herself done", "done"),  # the step by its name
