@@ -651,6 +651,25 @@ def test_two_reports_in_one(matcher: IntentMatcher, text: str, intent: str) -> N
 
 
 @pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("she needed two verbal prompts to finish", "not_yet"),
+        ("he did it with a gestural prompt", "not_yet"),
+        ("needed full physical prompting", "not_yet"),
+        ("i had to do hand over hand for that one", "not_yet"),
+        ("he did it but only with hand over hand", "not_yet"),
+        ("no prompts needed she nailed it", "done"),
+        ("he didn't need me this time he did it", "done"),
+        ("verbal prompts are the next thing to fade", None),  # talk about prompting
+    ],
+)
+def test_levels_of_prompting_as_a_therapist_names_them(
+    matcher: IntentMatcher, text: str, intent: str | None
+) -> None:
+    assert reads_as(matcher, text, ALLOWED[Phase.CHILD_STEP]) == intent, text
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "nana did his shoes for him",
