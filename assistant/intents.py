@@ -162,6 +162,10 @@ class WordRules:
     own_step_done: tuple[str, ...] = ()
     """A parent's report of their own step as done ("i've done it", "that's my bit finished"):
     at a parent's step, said whole (fillers and a closing "now" aside), it is done."""
+    asides: tuple[str, ...] = ()
+    """Openings of a word to someone else ("hang on", "one sec", "bye"): after one and a word
+    that calls someone ("mum", "babe", "jack"), what follows is read alone ("hang on mum | yeah
+    she's done it")."""
     sayings: tuple[str, ...] = ()
     """Sayings that fit a command word for word ("give me a break"): an utterance with one and
     no duration or "timer" in it is read as nothing."""

@@ -469,6 +469,7 @@ class IntentMatcher:
         self._not_details = frozenset(rules.not_details)
         self._exceptions = _Words(rules.exceptions)
         self._names = frozenset(rules.names)
+        self._asides = _Words(rules.asides)
         self._sayings = _Words(rules.sayings)
         self._reason_commands = frozenset(rules.reason_commands)
         self._hedges = frozenset(rules.hedges)
@@ -580,7 +581,11 @@ class IntentMatcher:
             if around is not None:
                 reading = around
         if reading.intent is None and reading.rejected is not Rejection.CONTEXT:
-            turned = self._after_sorry(said, allowed) or self._after_own_words(said, allowed)
+            turned = (
+                self._after_sorry(said, allowed)
+                or self._after_own_words(said, allowed)
+                or self._after_aside(said, allowed)
+            )
             if turned is not None:
                 reading = turned
         if self._is_saying(said, reading):
@@ -607,6 +612,35 @@ class IntentMatcher:
             return None
         turned = self._read_said(" ".join(words[at + 1 :]), allowed)
         return turned if turned.intent is not None else None
+
+    def _after_aside(self, said: str, allowed: AbstractSet[str] | None) -> Reading | None:
+        """What follows a word to someone else: an opening of `asides`, one word that calls
+        someone (a name the child is called by, a grown-up of the household, a name of `names`
+        or one the file does not know), then two words or more that read as an intent alone
+        ("hang on mum | yeah she's done it", "one sec babe | he did it on his own"). An outcome
+        only as a report that speaks of the child: "hang on love | done" may answer the one
+        called."""
+        words = said.split()
+        size = self._asides.opening_size(words)
+        if not size or len(words) - size - 1 < 2:
+            return None
+        who = words[size]
+        if not (
+            self._vocatives.found_in(who)
+            or self._helper.found_in(who)
+            or who in self._names
+            or who not in self._lexicon
+        ):
+            return None
+        rest = " ".join(words[size + 1 :])
+        if self._requests.opens(rest):
+            return None  # "sorry hon | can you repeat that ...": asked of the one called
+        turned = self._read_said(rest, allowed)
+        if turned.intent is None:
+            return None
+        if turned.intent.name in OUTCOMES and not self._third_person.found_in(rest):
+            return None
+        return turned
 
     def _after_own_words(self, said: str, allowed: AbstractSet[str] | None) -> Reading | None:
         """A command or a report said after words of the household's own language ("pomin

@@ -653,6 +653,25 @@ def test_two_reports_in_one(matcher: IntentMatcher, text: str, intent: str) -> N
 @pytest.mark.parametrize(
     ("text", "intent"),
     [
+        ("hang on mum yeah she's done it", "done"),  # a word to someone else, then a report
+        ("one sec babe he did it on his own", "done"),
+        ("hang on jack set a timer for two minutes", "timer_start"),
+        ("sorry mum hang on pause", "pause"),
+        ("hang on love done", None),  # an outcome only as a report of the child
+        ("hang on mum she did it yesterday", None),  # ...of this step
+        ("sorry hon can you repeat that i was helping the baby", None),  # asked of them
+        ("hang on what next step", None),  # "what" calls no one
+    ],
+)
+def test_what_follows_a_word_to_someone_else_is_read_alone(
+    matcher: IntentMatcher, text: str, intent: str | None
+) -> None:
+    assert reads_as(matcher, text, ALLOWED[Phase.CHILD_STEP]) == intent, text
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
         ("she needed two verbal prompts to finish", "not_yet"),
         ("he did it with a gestural prompt", "not_yet"),
         ("needed full physical prompting", "not_yet"),
