@@ -2319,6 +2319,8 @@ def _is_reason(command: str, rest: Reading, said_first: str) -> bool:
             # she is still trying").
             or (command == "not_yet" and rest.unsure is not None and rest.unsure.name == command)
         )
+    if rest.intent.name == command:
+        return True  # said again in other words: "shut it off | we're through for the day"
     if rest.intent.name == "not_yet":
         # Why a parent ends, skips, pauses or goes back ("end it please | he's had enough").
         return command in _WHY_NOT_YET and len(said_first.split()) >= 2

@@ -913,6 +913,9 @@ def test_a_filler_that_says_not_inside_a_report_is_read_as_said(
         ("stop he's had enough", None),  # ...not after one word of stop
         ("stop the session he gave up", "stop"),
         ("back one step she missed the rinse", "previous"),  # ...or it goes back
+        ("shut it off we're through for the day", "stop"),  # the command said again
+        ("let's pass on this one", "skip"),  # passing on is skipping...
+        ("pass on to the next one", "next"),  # ...passing on to the next is moving on
         ("skip it she couldn't do it", None),  # the whole is asked about as a not yet
         ("she needed a lot of help she's poorly", "not_yet"),  # help reported, then why
     ],
