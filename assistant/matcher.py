@@ -618,19 +618,15 @@ class IntentMatcher:
         someone (a name the child is called by, a grown-up of the household, a name of `names`
         or one the file does not know), then two words or more that read as an intent alone
         ("hang on mum | yeah she's done it", "one sec babe | he did it on his own"). An outcome
-        only as a report that speaks of the child: "hang on love | done" may answer the one
-        called."""
+        only after someone the file knows and as a report that speaks of the child: "hang on
+        love | done" may answer the one called."""
         words = said.split()
         size = self._asides.opening_size(words)
         if not size or len(words) - size - 1 < 2:
             return None
         who = words[size]
-        if not (
-            self._vocatives.found_in(who)
-            or self._helper.found_in(who)
-            or who in self._names
-            or who not in self._lexicon
-        ):
+        known = self._vocatives.found_in(who) or self._helper.found_in(who) or who in self._names
+        if not (known or who not in self._lexicon):
             return None
         rest = " ".join(words[size + 1 :])
         if self._requests.opens(rest):
@@ -638,8 +634,8 @@ class IntentMatcher:
         turned = self._read_said(rest, allowed)
         if turned.intent is None:
             return None
-        if turned.intent.name in OUTCOMES and not self._third_person.found_in(rest):
-            return None
+        if turned.intent.name in OUTCOMES and not (known and self._third_person.found_in(rest)):
+            return None  # a word no one here knows may not call anyone (step 11)
         return turned
 
     def _after_own_words(self, said: str, allowed: AbstractSet[str] | None) -> Reading | None:

@@ -661,6 +661,8 @@ def test_two_reports_in_one(matcher: IntentMatcher, text: str, intent: str) -> N
         ("hang on mum she did it yesterday", None),  # ...of this step
         ("sorry hon can you repeat that i was helping the baby", None),  # asked of them
         ("hang on what next step", None),  # "what" calls no one
+        ("hang on zuri set a timer for two minutes", "timer_start"),  # a name no one knows...
+        ("hang on zuri she did it herself", None),  # ...may not call anyone: no outcome
     ],
 )
 def test_what_follows_a_word_to_someone_else_is_read_alone(
