@@ -26,6 +26,7 @@ from .export import export_csv, export_json
 from .graded import GradedEngine
 from .hearing import grammar_for, open_ears
 from .hearing import load as load_model_for
+from .household import household_words_file, with_household_words
 from .indicators import ChildIndicators, Initiation, SensoryBreak, child_indicators
 from .intents import intents_file, load_intents
 from .matcher import IntentMatcher
@@ -194,7 +195,7 @@ def _run(args: argparse.Namespace) -> int:
     home = data_home()
     playbook = find_playbook(args.playbook, home)
     store = TinyStore(home)
-    matcher = IntentMatcher(load_intents(intents_file(args.lang)))
+    matcher = _matcher(args.lang, home)
     coach = Coach.for_language("en" if not comments_file(args.lang).is_file() else args.lang)
     engine: Engine[Any]
     if playbook.graded:
@@ -437,8 +438,14 @@ def _export(args: argparse.Namespace) -> int:
 # -- parse ----------------------------------------------------------------------------------
 
 
+def _matcher(lang: str, home: Path) -> IntentMatcher:
+    """The matcher of `lang`, with the household's own words (`household.py`) when written."""
+    shipped = load_intents(intents_file(lang))
+    return IntentMatcher(with_household_words(shipped, household_words_file(lang, home)))
+
+
 def _parse(args: argparse.Namespace) -> int:
-    matcher = IntentMatcher(load_intents(intents_file(args.lang)))
+    matcher = _matcher(args.lang, data_home())
     for text in _texts(args.text, sys.stdin):
         reading = matcher.read(text)
         intent = reading.intent

@@ -279,8 +279,8 @@ def load_intents(path: Path) -> IntentPhrases:
     language = ""
     if top is not None:
         language = check.text(top.get("language"), "language") or ""
-        fillers = _word_list(top.get("fillers", []), "fillers", check)
-        local_words = _local_words(top.get("local_words", {}), check)
+        fillers = word_list_of(top.get("fillers", []), "fillers", check)
+        local_words = local_words_of(top.get("local_words", {}), check)
         words = _word_rules(top.get("words", {}), check)
         section = check.mapping(
             top.get("intents"), "intents", required=set(), optional=set(CANONICAL)
@@ -334,7 +334,8 @@ def _phrases(name: str, items: list[object], check: Checker) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _word_list(raw: object, where: str, check: Checker) -> tuple[str, ...]:
+def word_list_of(raw: object, where: str, check: Checker) -> tuple[str, ...]:
+    """The normalised words of the list at `where` (400 at most, none twice)."""
     found: list[str] = []
     for i, item in enumerate(check.items(raw, where, 0, 400)):
         word = check.text(item, f"{where}[{i}]")
@@ -346,7 +347,7 @@ def _word_list(raw: object, where: str, check: Checker) -> tuple[str, ...]:
     return tuple(w for w in found if w)
 
 
-def _local_words(raw: object, check: Checker) -> tuple[tuple[str, str], ...]:
+def local_words_of(raw: object, check: Checker) -> tuple[tuple[str, str], ...]:
     """The normalised (heard, meant) pairs of `local_words`; heard and meant must differ."""
     if check.absent(raw, "local_words"):
         return ()
@@ -397,7 +398,7 @@ def _word_rules(raw: object, check: Checker) -> WordRules:
     if section is None:
         return WordRules()
     lists = {
-        key: _word_list(value, f"words.{key}", check)
+        key: word_list_of(value, f"words.{key}", check)
         for key, value in section.items()
         if key in _WORD_LISTS
     }
@@ -443,7 +444,7 @@ def _frames(raw: object, check: Checker, negations: frozenset[str] = frozenset()
         if not isinstance(name, str) or not re.fullmatch(r"[a-z_]+", name):
             check.add(where, "a class name is lowercase letters and underscores")
             continue
-        members = _word_list(value, where, check)
+        members = word_list_of(value, where, check)
         if not members:
             check.add(where, "a class needs at least one word")
         classes[name] = members
@@ -472,7 +473,7 @@ def _frames(raw: object, check: Checker, negations: frozenset[str] = frozenset()
         patterns = tuple(dict.fromkeys(" ".join(s.split()) for s in sentences if s.strip()))
         found.append(Frame(intent, patterns))
     report_words = {
-        key: _word_list(section.get(key, []), f"frames.{key}", check)
+        key: word_list_of(section.get(key, []), f"frames.{key}", check)
         for key in ("openers", "tails", "asides")
     }
     for key, entries in report_words.items():
@@ -485,10 +486,10 @@ def _frames(raw: object, check: Checker, negations: frozenset[str] = frozenset()
         openers=report_words["openers"],
         tails=report_words["tails"],
         asides=report_words["asides"],
-        joins=_word_list(section.get("joins", []), "frames.joins", check),
-        clause_starts=_word_list(section.get("clause_starts", []), "frames.clause_starts", check),
-        verdicts=_word_list(section.get("verdicts", []), "frames.verdicts", check),
-        concessions=_word_list(section.get("concessions", []), "frames.concessions", check),
+        joins=word_list_of(section.get("joins", []), "frames.joins", check),
+        clause_starts=word_list_of(section.get("clause_starts", []), "frames.clause_starts", check),
+        verdicts=word_list_of(section.get("verdicts", []), "frames.verdicts", check),
+        concessions=word_list_of(section.get("concessions", []), "frames.concessions", check),
     )
 
 
@@ -505,7 +506,7 @@ def _keywords(raw: object, classes: dict[str, tuple[str, ...]], check: Checker) 
     section = check.mapping(raw, "keywords", required=set(), optional={"glue", "rules"})
     if section is None:
         return Keywords()
-    glue = _word_list(section.get("glue", []), "keywords.glue", check)
+    glue = word_list_of(section.get("glue", []), "keywords.glue", check)
     rules: list[KeywordRule] = []
     for i, item in enumerate(check.items(section.get("rules", []), "keywords.rules", 0, 200)):
         where = f"keywords.rules[{i}]"
