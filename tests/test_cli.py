@@ -13,6 +13,7 @@ import wave
 from pathlib import Path
 
 import pytest
+from running import assert_one_sentence, cli  # tests/ is on sys.path under pytest
 
 from assistant.cli import main
 from assistant.store import TinyStore
@@ -177,28 +178,6 @@ def test_parse_json_contract(home: Path, capsys: pytest.CaptureFixture[str]) -> 
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert rows[0] == {"text": "all done", "intent": "done", "slots": {}, "score": 1.0}
     assert rows[1]["intent"] is None and set(rows[1]) == {"text", "intent", "slots", "score"}
-
-
-def cli(home: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "OT_ASSISTANT_HOME": str(home)}
-    return subprocess.run(
-        [sys.executable, "-m", "assistant", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        input=stdin,
-        timeout=60,
-        cwd=ROOT,
-    )
-
-
-def assert_one_sentence(result: subprocess.CompletedProcess[str], *words: str) -> None:
-    assert result.returncode == 2, result.stderr
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    for word in words:
-        assert word in lines[0]
 
 
 def test_user_errors_are_one_sentence_and_status_2(home: Path, tmp_path: Path) -> None:
