@@ -38,6 +38,8 @@ def with_household_words(phrases: IntentPhrases, path: Path) -> IntentPhrases:
         data = read_yaml(path)
     except UnreadableData as exc:
         raise IntentsError(f"The household words {exc}.", (str(exc),)) from exc
+    if data is None:
+        return phrases  # a file begun with nothing in it yet (or only comments)
     check = Checker(path)
     top = check.mapping(data, "", required=set(), optional={"local_words", "names"})
     local: tuple[tuple[str, str], ...] = ()

@@ -63,8 +63,10 @@ def test_a_household_entry_replaces_a_shipped_one_heard_the_same(
     assert len(mine.local_words) == len(shipped.local_words)
 
 
-def test_no_file_changes_nothing(shipped: IntentPhrases, tmp_path: Path) -> None:
+def test_no_file_or_an_empty_one_changes_nothing(shipped: IntentPhrases, tmp_path: Path) -> None:
     assert with_household_words(shipped, household_words_file("en", tmp_path)) is shipped
+    path = _words(tmp_path, "# our words, to come\n")
+    assert with_household_words(shipped, path) is shipped
 
 
 @pytest.mark.parametrize(
