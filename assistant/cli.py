@@ -188,6 +188,12 @@ def _parser() -> argparse.ArgumentParser:
 # -- run ------------------------------------------------------------------------------------
 
 
+def _matcher(lang: str, home: Path) -> IntentMatcher:
+    """The matcher of `lang`, with the household's own words (`household.py`) when written."""
+    shipped = load_intents(intents_file(lang))
+    return IntentMatcher(with_household_words(shipped, household_words_file(lang, home)))
+
+
 def _run(args: argparse.Namespace) -> int:
     if not args.child.strip():
         raise AssistantError("Give the child's name with --child NAME.")
@@ -436,12 +442,6 @@ def _export(args: argparse.Namespace) -> int:
 
 
 # -- parse ----------------------------------------------------------------------------------
-
-
-def _matcher(lang: str, home: Path) -> IntentMatcher:
-    """The matcher of `lang`, with the household's own words (`household.py`) when written."""
-    shipped = load_intents(intents_file(lang))
-    return IntentMatcher(with_household_words(shipped, household_words_file(lang, home)))
 
 
 def _parse(args: argparse.Namespace) -> int:
