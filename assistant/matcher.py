@@ -970,7 +970,7 @@ class IntentMatcher:
     def _did_at(self, words: list[str], i: int) -> bool:
         """Whether a report of what the child did opens at `words[i]` ("he found ...")."""
         who = self._third_person.opening_size(words[i:])
-        return who > 0 and self._actions.opens(" ".join(words[i + who :]))
+        return who > 0 and self._actions.opening_size(words[i + who :]) > 0
 
     def _states_at(self, words: list[str], i: int) -> bool:
         """Whether a statement of what is so opens at `words[i]` ("the tap's broken")."""
@@ -1043,13 +1043,14 @@ class IntentMatcher:
             if len(words) <= size:
                 continue
             if " ".join(words[-size:]) in self._next_closers:
-                head = " ".join(words[:-size])
+                head_words = words[:-size]
             elif " ".join(words[:size]) in self._next_closers:
-                head = " ".join(words[size:])  # "next one i've put the toothpaste on"
+                head_words = words[size:]  # "next one i've put the toothpaste on"
             else:
                 continue
+            head = " ".join(head_words)
             # "next step the bread's buttered" tells what is so, as "i've" does.
-            told = self._own_step.found_in(head) or self._states_at(head.split(), 0)
+            told = self._own_step.found_in(head) or self._states_at(head_words, 0)
             return told and not (
                 self._addressee.found_in(head)
                 or self._third_person.opens(head)
@@ -1332,12 +1333,10 @@ class IntentMatcher:
         there", "the zip was a bit fiddly but he sorted it himself". Before "but" no negation,
         no one spoken to and no word of help or of a helper ("i helped a bit but he did it")."""
         words = text.split()
-        at = _last_at(words, _BUT)
+        at = _but_between(words)
         if at < 0:
             return None
         before = " ".join(words[:at])
-        if not before or at == len(words) - 1:
-            return None
         if (
             self._negated_report(words[:at])
             or self._addressee.found_in(before)
@@ -1353,8 +1352,8 @@ class IntentMatcher:
         i had to pull it up for her". Whatever came before, a not yet after "but" stands; not
         when another time is told of (talk to the child is turned down before any frame)."""
         words = text.split()
-        at = _last_at(words, _BUT)
-        if at < 1 or at == len(words) - 1 or self._elsewhen.found_in(text):
+        at = _but_between(words)
+        if at < 0 or self._elsewhen.found_in(text):
             return None
         # A parent who did some of it is a helper too ("i had to pull it up for her").
         if not self._helped_in(words[at + 1 :]):
@@ -2322,7 +2321,13 @@ def _is_reason(command: str, rest: Reading, said_first: str) -> bool:
         return command in _WHY_NOT_YET and len(said_first.split()) >= 2
     # "resume the timer | we're back", "go back one step | i missed the instructions": a reason
     # opening with "we're" or "i" that reads as a command says how things stand.
-    return rest.intent.name in _STATED and command not in _REPORTS and rest.intent.name != command
+    return rest.intent.name in _STATED and command not in _REPORTS
+
+
+def _but_between(words: list[str]) -> int:
+    """Where the last "but" of `words` stands with words before and after it, or -1."""
+    at = _last_at(words, _BUT)
+    return at if 0 < at < len(words) - 1 else -1
 
 
 def _last_at(words: list[str], word: str) -> int:
