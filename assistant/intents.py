@@ -166,6 +166,10 @@ class WordRules:
     """Openings of a word to someone else ("hang on", "one sec", "bye"): after one and a word
     that calls someone ("mum", "babe", "jack"), what follows is read alone ("hang on mum | yeah
     she's done it")."""
+    talk_openers: tuple[str, ...] = ()
+    """Words that open talk to someone, not to the assistant ("who", "what"): a report before
+    or after words that open with one (or with a name, a name the child is called by, an
+    aside or a request) is asked about ("she did it | who let the dog in")."""
     sayings: tuple[str, ...] = ()
     """Sayings that fit a command word for word ("give me a break"): an utterance with one and
     no duration or "timer" in it is read as nothing."""

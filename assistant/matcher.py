@@ -470,6 +470,7 @@ class IntentMatcher:
         self._exceptions = _Words(rules.exceptions)
         self._names = frozenset(rules.names)
         self._asides = _Words(rules.asides)
+        self._talk_openers = _Words(rules.talk_openers)
         self._sayings = _Words(rules.sayings)
         self._reason_commands = frozenset(rules.reason_commands)
         self._hedges = frozenset(rules.hedges)
@@ -588,6 +589,15 @@ class IntentMatcher:
             )
             if turned is not None:
                 reading = turned
+        if (
+            reading.intent is None
+            and reading.unsure is None
+            and reading.rejected is None
+            and (allowed is None or allowed >= OUTCOMES)
+        ):
+            amid = self._report_amid_talk(said, allowed)
+            if amid is not None:
+                reading = replace(reading, unsure=amid, rejected=Rejection.WEAK)
         if self._is_saying(said, reading):
             reading = Reading(said, None, reading.candidates)
         if self._said_to_child_by_name(said, reading):
@@ -637,6 +647,42 @@ class IntentMatcher:
         if turned.intent.name in OUTCOMES and not (known and self._third_person.found_in(rest)):
             return None  # a word no one here knows may not call anyone (step 11)
         return turned
+
+    def _report_amid_talk(self, said: str, allowed: AbstractSet[str] | None) -> Candidate | None:
+        """An outcome said of the child before or after words to someone else, to be asked
+        about: "she did it herself | love can you grab the post", "sorry i'm on the phone | she
+        did it though". Never taken: where one part ends is a guess, and "she did | it you
+        helped" would cut a sentence in two. So the other part must open as talk to someone
+        (`talk_openers`, a name, a name the child is called by, an aside or a request), and
+        nothing is said of another time ("when we were in durban | she did it")."""
+        words = said.split()
+        if len(words) < 4 or self._elsewhen.found_in(said) or self._today.found_in(said):
+            return None
+        # The longest part first: the report before the talk, then after it.
+        pieces = [
+            words[:k] for k in range(len(words) - 2, 1, -1) if self._talk_to_someone(words[k:])
+        ]
+        if self._talk_to_someone(words):
+            pieces += [words[k:] for k in range(1, len(words) - 1)]
+        for piece in pieces:
+            text = " ".join(piece)
+            if not self._third_person.found_in(text):
+                continue
+            heard = self._read_said(text, allowed)
+            if heard.intent is not None and heard.intent.name in OUTCOMES:
+                return Candidate(heard.intent.name, heard.text, heard.intent.score)
+        return None
+
+    def _talk_to_someone(self, words: list[str]) -> bool:
+        """Whether `words` open as said to someone: "love can you ...", "hang on ruby ..."."""
+        text = " ".join(words)
+        return (
+            words[0] in self._names
+            or self._talk_openers.opens(text)
+            or self._vocatives.opens(text)
+            or self._asides.opens(text)
+            or self._requests.opens(text)
+        )
 
     def _after_own_words(self, said: str, allowed: AbstractSet[str] | None) -> Reading | None:
         """A command or a report said after words of the household's own language ("pomin
@@ -1201,12 +1247,17 @@ class IntentMatcher:
         owner = self._exact.get(core)
         if owner is not None and not (asked and owner == "done"):
             return self._as_listed(owner, core)
+        asked_after = self._request_ends.closes(core)
         bare, request = self._unrequested(core)  # "can you say that again" -> "say that again"
         if request:
             core = bare or core
             request = not self._log_requests.opens(core)  # "could you mark that as done"
             owner = self._exact.get(core)
+            # One word with a request after it ("stop would ya") is asked of a person: a
+            # command to us names what it is for ("stop the session would ya").
             if owner is not None and owner not in OUTCOMES and owner not in _NOT_REQUESTED:
+                if asked_after and len(core.split()) == 1:
+                    return _Analysis(core, (), {})
                 return self._as_listed(owner, core)
         plain = core
         sounded = self._sound_alike(core)

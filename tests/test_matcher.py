@@ -1338,6 +1338,9 @@ def test_invalid_local_words_name_file_and_field(tmp_path: Path) -> None:
         ("cancel that timer would ye", "timer_cancel"),
         ("she did it would you", None),  # a request is never an outcome
         ("stop splashing would you", None),  # said to the child
+        ("ah stop would ya", None),  # one word asked for is asked of a person
+        ("stop the session would ya", "stop"),  # ... a command to us names what it is for
+        ("can you stop now", "stop"),  # an opening request to us may be short
     ],
 )
 def test_a_polite_closing_is_a_request(
@@ -1450,3 +1453,25 @@ def test_a_parents_report_of_their_own_step_as_done_is_read_only_at_their_step(
     matcher: IntentMatcher, text: str, phase: Phase, intent: str
 ) -> None:
     assert reads_as(matcher, text, ALLOWED[phase]) == intent, text
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("she did it herself love can you grab the post", "done"),  # then to a partner
+        ("okay done sorry ben what did you say", None),  # no one is spoken of: an answer?
+        ("sorry i'm on the phone she did it though", "done"),  # to a caller, then the report
+        ("hang on ruby mummy's talking she did it", "done"),
+        ("sorry mum one second nah she needed help", "not_yet"),
+        ("she did it you helped", None),  # one sentence, not two: "you" opens no talk
+        ("when we were in durban she did her teeth by herself every night", None),  # then
+        ("she did it all herself at nan's yesterday who wants tea", None),  # another day
+    ],
+)
+def test_a_report_amid_talk_to_someone_is_asked_about(
+    matcher: IntentMatcher, text: str, outcome: str | None
+) -> None:
+    reading = matcher.read(text, ALLOWED[Phase.CHILD_STEP])
+    assert reading.intent is None, text  # never taken: where the report ends is a guess
+    asked = reading.unsure.name if reading.unsure is not None else None
+    assert asked == outcome, text
