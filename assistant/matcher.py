@@ -663,7 +663,7 @@ class IntentMatcher:
             words[:k] for k in range(len(words) - 2, 1, -1) if self._talk_to_someone(words[k:])
         ]
         if self._talk_to_someone(words):
-            pieces += [words[k:] for k in range(1, len(words) - 1)]
+            pieces += [words[k:] for k in range(1, len(words) - 1) if self._opens_report(words[k:])]
         for piece in pieces:
             text = " ".join(piece)
             if not self._third_person.found_in(text):
@@ -672,6 +672,11 @@ class IntentMatcher:
             if heard.intent is not None and heard.intent.name in OUTCOMES:
                 return Candidate(heard.intent.name, heard.text, heard.intent.score)
         return None
+
+    def _opens_report(self, words: list[str]) -> bool:
+        """Whether `words` open as a report of the child: "she ...", "nah she ..."."""
+        said_first = self._negations.opening_size(words) or self._answers.opening_size(words)
+        return self._third_person.opens(" ".join(words[said_first:]))
 
     def _talk_to_someone(self, words: list[str]) -> bool:
         """Whether `words` open as said to someone: "love can you ...", "hang on ruby ..."."""
