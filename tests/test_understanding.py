@@ -28,16 +28,23 @@ from assistant.session import ALLOWED, ALLOWED_PAUSED, RESUMING, Phase
 from assistant.text import normalise
 
 DATA = Path(__file__).parent / "data" / "understanding-en.yaml"
-PARTS: tuple[str, ...] = ("tune", "held_out_33", "plain_33")
+PARTS: tuple[str, ...] = ("tune", "held_out_33", "plain_33", "held_out_34", "plain_34")
 HELD_OUT = PARTS[1:]
 TUNE_FLOOR = 0.97
-HELD_OUT_FLOORS: dict[str, float] = {"held_out_33": 0.96, "plain_33": 0.94}
+HELD_OUT_FLOORS: dict[str, float] = {
+    "held_out_33": 0.96,
+    "plain_33": 0.94,
+    "held_out_34": 0.0,
+    "plain_34": 0.0,
+}
 """Held-out floors, set just under a part's measure once it is taken: round 32 measured
 held_out_33 (eight regional households' voices: Waterford, Donegal, St Vincent, Abuja, Pune,
 Port Moresby, Mississippi, Hamilton ON) 97.0% and plain_33 (plain voices) 94.4%, the round-31
-matcher the same sentences; round 31 measured held_out_32 92.3% and plain_32 100.0%. Those
-before, held_out to held_out_32, plain_16 to plain_32 and dev_9 to dev_27d were seen, so they
-live in tune (see the README's understanding section)."""
+matcher the same sentences. held_out_34 (Sligo, Grenada, Freetown, Ibadan, Thiruvananthapuram,
+Suva, Dunedin, Pittsburgh) and plain_34 are unread, to be measured once at the end of the next
+round. Round 31 measured held_out_32 92.3% and plain_32 100.0%. Those before, held_out to
+held_out_32, plain_16 to plain_32 and dev_9 to dev_27d were seen, so they live in tune (see
+the README's understanding section)."""
 
 # The session's own contexts, so the data says "child_step" and means what the engine allows.
 CONTEXTS: Mapping[str, frozenset[str]] = {
