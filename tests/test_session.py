@@ -132,6 +132,18 @@ def test_a_half_heard_outcome_word_asks(matcher: IntentMatcher, toothbrushing: P
     assert len(d.logged) == 8
 
 
+def test_a_report_amid_talk_to_someone_asks_then_the_answer_is_logged(
+    matcher: IntentMatcher, toothbrushing: Playbook
+) -> None:
+    d = drive(matcher, toothbrushing)
+    d.say(*["next"] * 8)
+    d.say("sam did it herself love can you grab the post")  # the child, then a partner
+    assert d.spoken[-1] == "Did Sam do it on their own? Say done or not yet."
+    assert len(d.logged) == 8  # nothing taken from a guess at where the report ended
+    d.say("done")
+    assert d.logged[-1] == (9, Actor.CHILD, Outcome.DONE)
+
+
 def test_not_yet_at_a_parent_step_is_not_an_outcome(
     matcher: IntentMatcher, toothbrushing: Playbook
 ) -> None:
