@@ -202,6 +202,7 @@ def _run(args: argparse.Namespace) -> int:
     playbook = find_playbook(args.playbook, home)
     store = TinyStore(home)
     matcher = _matcher(args.lang, home)
+    matcher.prepare()  # before listening: the first reply waits on nothing
     coach = Coach.for_language("en" if not comments_file(args.lang).is_file() else args.lang)
     engine: Engine[Any]
     if playbook.graded:

@@ -10,6 +10,7 @@ from pathlib import Path
 from .datafile import Checker, UnreadableData, read_yaml
 from .errors import IntentsError
 from .keywords import SLOT, KeywordRule, Keywords
+from .outcome_guess import LABELS
 from .paths import SHIPPED_INTENTS
 from .text import expand, normalise, normalise_phrase
 
@@ -253,11 +254,41 @@ class IntentPhrases:
     """Word classes and frames, read only when no phrase gave an intent (`matcher`)."""
     keywords: Keywords = field(default_factory=Keywords)
     """Keyword rules, read only when neither a phrase nor a frame gave an intent (`keywords`)."""
+    examples: tuple[tuple[str, str], ...] = ()
+    """(label, normalised sentence) pairs the outcome guesser learns from (`outcome_guess`),
+    from the file beside the intents file (`examples_file`); none when there is no such file."""
 
 
 def intents_file(language: str) -> Path:
     """The shipped intents file of `language`."""
     return SHIPPED_INTENTS / f"{language}.yaml"
+
+
+def examples_file(intents: Path) -> Path:
+    """The labelled examples beside an intents file: en.yaml -> en.examples.tsv."""
+    return intents.with_suffix(".examples.tsv")
+
+
+def load_examples(path: Path) -> tuple[tuple[str, str], ...]:
+    """The (label, sentence) lines of an examples file (none when there is no file); lines
+    opening with "#" are comments. IntentsError naming the file and line when one is bad."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IntentsError(f"The examples file {path} cannot be read: {exc}.") from exc
+    pairs: list[tuple[str, str]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        label, tab, sentence = line.partition("\t")
+        words = normalise(sentence)
+        if not tab or label not in LABELS or not words:
+            problem = f"{path}: line {number}: should be one of {', '.join(LABELS)}, a tab, words"
+            raise IntentsError(f"The examples file {problem}.", (problem,))
+        pairs.append((label, words))
+    return tuple(pairs)
 
 
 def load_intents(path: Path) -> IntentPhrases:
@@ -314,6 +345,7 @@ def load_intents(path: Path) -> IntentPhrases:
         distractors=distractors,
         frames=frames,
         keywords=keywords,
+        examples=load_examples(examples_file(path)),
     )
 
 

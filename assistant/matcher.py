@@ -74,6 +74,7 @@ from rapidfuzz.distance import Indel
 from .durations import ARTICLES, COUNTS, NUMBER_WORDS, Duration, find_duration
 from .intents import SLOT_PLACEHOLDERS, Frames, IntentPhrases
 from .keywords import SLOT, KeywordReader
+from .outcome_guess import OutcomeGuesser
 from .phrase_index import PhraseIndex
 from .text import normalise
 
@@ -143,6 +144,7 @@ _REPORTS = frozenset({*OUTCOMES, "initiated"})  # what report words (openers, ta
 _NOT_REQUESTED = frozenset({"help"})  # "can you help me" is asked of a person, not of us
 _MAX_SNAPS = 4096  # unknown words whose nearest phrase word is remembered
 _MAX_REPEAT = 8  # words a `<class>*` of a frame stands for at most
+_MIN_GUESSED = 3  # words of the shortest utterance the outcome guesser is asked about
 _KEYWORD_SCORE = 0.86  # ... and from keywords (every word is the intent's, in any order)
 
 
@@ -238,6 +240,9 @@ class Thresholds:
     """An outcome heard with lower recogniser confidence is asked about, not taken."""
     command_confidence: float = 0.40
     """Any other command heard with lower recogniser confidence is not taken."""
+    guess_floor: float = 0.95
+    """What nothing else read at a child's step is asked about when the outcome guesser
+    (`outcome_guess`) gives an outcome at least this probability."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -382,6 +387,8 @@ class IntentMatcher:
         self.thresholds = thresholds
         rules = phrases.words
         self._local = _LocalWords(phrases.local_words)
+        self._examples = phrases.examples
+        self._guesser: OutcomeGuesser | None = None  # trained when first needed (`_guessed`)
         self._fillers = _Words(phrases.fillers)
         self._negations = _Words(rules.negations)
         self._questions = _Words(rules.questions)
@@ -595,9 +602,11 @@ class IntentMatcher:
             and reading.rejected is None
             and (allowed is None or allowed >= OUTCOMES)
         ):
-            amid = self._report_amid_talk(said, allowed)
-            if amid is not None:
-                reading = replace(reading, unsure=amid, rejected=Rejection.WEAK)
+            asked = self._report_amid_talk(said, allowed)
+            if asked is None and allowed is not None:
+                asked = self._guessed(said)  # in a session only: `parse` asks no one
+            if asked is not None:
+                reading = replace(reading, unsure=asked, rejected=Rejection.WEAK)
         if self._is_saying(said, reading):
             reading = Reading(said, None, reading.candidates)
         if self._said_to_child_by_name(said, reading):
@@ -672,6 +681,30 @@ class IntentMatcher:
             if heard.intent is not None and heard.intent.name in OUTCOMES:
                 return Candidate(heard.intent.name, heard.text, heard.intent.score)
         return None
+
+    def prepare(self) -> None:
+        """Train the outcome guesser now (a fraction of a second), not at the first utterance
+        it is needed for: a session calls this before it listens."""
+        if self._guesser is None and self._examples:
+            self._guesser = OutcomeGuesser.train(self._examples)
+
+    def _guessed(self, said: str) -> Candidate | None:
+        """The outcome the guesser is sure `said` reports, to be asked about (never taken): an
+        utterance of three words or more that speaks of the child or of what a parent did, and
+        of no other time or place ("she did it last night")."""
+        words = said.split()
+        if not self._examples or len(words) < _MIN_GUESSED or not self._speaks_of_child(words):
+            return None
+        if self._elsewhen.found_in(said):
+            return None
+        self.prepare()
+        assert self._guesser is not None
+        found = self._guesser.guess(said, self.thresholds.guess_floor)
+        return Candidate(found[0], said, found[1]) if found is not None else None
+
+    def _speaks_of_child(self, words: list[str]) -> bool:
+        """Whether `words` speak of the child ("she", "him") or of what a parent did ("i")."""
+        return self._third_person.found_in(" ".join(words)) or words[0] in self._parents
 
     def _opens_report(self, words: list[str]) -> bool:
         """Whether `words` open as a report of the child: "she ...", "nah she ..."."""

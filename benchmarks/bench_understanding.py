@@ -4,8 +4,8 @@ Run: ``python benchmarks/bench_understanding.py [--rounds N] [--all-misses]`` (a
 It reads tests/data/understanding-en.yaml with the shipped English intents, in each sentence's
 session context, with its recogniser confidence and alternatives, and prints:
 
-- accuracy, false *done*, and outcome misses asked about instead ("asked") per part of the
-  set (tune and the held-out part) and overall;
+- accuracy, false *done*, outcome misses asked about instead ("asked") and talk at a child's
+  step asked about all the same ("talk asked") per part of the set and overall;
 - parse time per sentence (one `IntentMatcher.read`), p50 and p99 over every sentence of the
   set, `--rounds` times (default 20) after one warm-up pass;
 - a confusion summary of the errors (expected -> got, per part), and the missed sentences of
@@ -47,18 +47,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # "asked" counts misses where the right outcome was asked about instead of taken: the
     # session then says "Did Sam do it on their own?", a repeat rather than a wrong log.
+    # "talk asked" is what that costs: talk at a child's step that is asked about all the same.
     print(
         f"{'part':<12} {'sentences':>9} {'correct':>8} {'accuracy':>9} "
-        f"{'false done':>11} {'asked':>6}"
+        f"{'false done':>11} {'asked':>6} {'talk asked':>14}"
     )
     for part in (*PARTS, "all"):
         mine = [v for v in verdicts if part in ("all", v.case.part)]
         right = sum(v.correct for v in mine)
         false_done = sum(v.false_done for v in mine)
         asked = sum(_asked_instead(v) for v in mine)
+        talk = [v for v in mine if v.case.intent is None and v.case.context == "child_step"]
+        talk_asked = f"{sum(v.reading.unsure is not None for v in talk)} of {len(talk)}"
         print(
             f"{part:<12} {len(mine):>9} {right:>8} {right / len(mine):>9.1%} "
-            f"{false_done:>11} {asked:>6}"
+            f"{false_done:>11} {asked:>6} {talk_asked:>14}"
         )
 
     times = _time(matcher, cases, args.rounds)
