@@ -388,7 +388,7 @@ class IntentMatcher:
         rules = phrases.words
         self._local = _LocalWords(phrases.local_words)
         self._examples = phrases.examples
-        self._guesser: OutcomeGuesser | None = None  # trained when first needed (`_guessed`)
+        self._guesser: OutcomeGuesser | None = None  # trained when first needed (`_trained`)
         self._fillers = _Words(phrases.fillers)
         self._negations = _Words(rules.negations)
         self._questions = _Words(rules.questions)
@@ -685,21 +685,25 @@ class IntentMatcher:
     def prepare(self) -> None:
         """Train the outcome guesser now (a fraction of a second), not at the first utterance
         it is needed for: a session calls this before it listens."""
+        self._trained()
+
+    def _trained(self) -> OutcomeGuesser | None:
+        """The outcome guesser, trained on first use; None with no examples (Korean)."""
         if self._guesser is None and self._examples:
             self._guesser = OutcomeGuesser.train(self._examples)
+        return self._guesser
 
     def _guessed(self, said: str) -> Candidate | None:
         """The outcome the guesser is sure `said` reports, to be asked about (never taken): an
         utterance of three words or more that speaks of the child or of what a parent did, and
         of no other time or place ("she did it last night")."""
         words = said.split()
-        if not self._examples or len(words) < _MIN_GUESSED or not self._speaks_of_child(words):
+        if len(words) < _MIN_GUESSED or not self._speaks_of_child(words):
             return None
-        if self._elsewhen.found_in(said):
+        guesser = self._trained()
+        if guesser is None or self._elsewhen.found_in(said):
             return None
-        self.prepare()
-        assert self._guesser is not None
-        found = self._guesser.guess(said, self.thresholds.guess_floor)
+        found = guesser.guess(said, self.thresholds.guess_floor)
         return Candidate(found[0], said, found[1]) if found is not None else None
 
     def _speaks_of_child(self, words: list[str]) -> bool:
