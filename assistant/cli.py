@@ -7,6 +7,7 @@ stderr with exit status 2; nothing below this module prints or exits.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
 import sys
@@ -213,6 +214,11 @@ def _run(args: argparse.Namespace) -> int:
         engine = SessionEngine(playbook, matcher, _classifier(args.lang), coach, breaks)
     clock = SystemClock()
     listener, speaker, chime = _wiring(args, home, clock)
+    # What was loaded once (intents, the guesser, the speech model) lives as long as the
+    # process: left out of later garbage collections, a collection on the way from speech to
+    # reply walks only what the session has made since.
+    gc.collect()
+    gc.freeze()
     conductor: Conductor[Any] = Conductor(engine, store, listener, speaker, clock, _notice, chime)
     try:
         conductor.run(args.child)
