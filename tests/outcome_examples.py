@@ -34,9 +34,9 @@ def label_of(case: Case) -> str:
 def rendered(cases: list[Case]) -> str:
     """The examples file's text for `cases`: child-step sentences of tune, each once."""
     pairs = dict.fromkeys(
-        (label_of(c), normalise(c.sentence))
+        (label_of(c), text)
         for c in cases
-        if c.part == "tune" and c.context == "child_step" and normalise(c.sentence)
+        if c.part == "tune" and c.context == "child_step" and (text := normalise(c.sentence))
     )
     return HEADER + "".join(f"{label}\t{text}\n" for label, text in pairs)
 
