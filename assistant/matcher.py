@@ -698,7 +698,7 @@ class IntentMatcher:
         utterance of three words or more that speaks of the child or of what a parent did, and
         of no other time or place ("she did it last night")."""
         words = said.split()
-        if len(words) < _MIN_GUESSED or not self._speaks_of_child(words):
+        if len(words) < _MIN_GUESSED or not self._speaks_of_child(said, words):
             return None
         guesser = self._trained()
         if guesser is None or self._elsewhen.found_in(said):
@@ -706,24 +706,21 @@ class IntentMatcher:
         found = guesser.guess(said, self.thresholds.guess_floor)
         return Candidate(found[0], said, found[1]) if found is not None else None
 
-    def _speaks_of_child(self, words: list[str]) -> bool:
-        """Whether `words` speak of the child ("she", "him") or of what a parent did ("i")."""
-        return self._third_person.found_in(" ".join(words)) or words[0] in self._parents
+    def _speaks_of_child(self, said: str, words: list[str]) -> bool:
+        """Whether `said` (as `words`) speaks of the child ("she", "him") or of what a parent
+        did ("i ...")."""
+        return self._third_person.found_in(said) or words[0] in self._parents
 
     def _opens_report(self, words: list[str]) -> bool:
         """Whether `words` open as a report of the child: "she ...", "nah she ..."."""
         said_first = self._negations.opening_size(words) or self._answers.opening_size(words)
-        return self._third_person.opens(" ".join(words[said_first:]))
+        return self._third_person.opening_size(words[said_first:]) > 0
 
     def _talk_to_someone(self, words: list[str]) -> bool:
         """Whether `words` open as said to someone: "love can you ...", "hang on ruby ..."."""
-        text = " ".join(words)
-        return (
-            words[0] in self._names
-            or self._talk_openers.opens(text)
-            or self._vocatives.opens(text)
-            or self._asides.opens(text)
-            or self._requests.opens(text)
+        return words[0] in self._names or any(
+            opening.opening_size(words)
+            for opening in (self._talk_openers, self._vocatives, self._asides, self._requests)
         )
 
     def _after_own_words(self, said: str, allowed: AbstractSet[str] | None) -> Reading | None:
